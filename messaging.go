@@ -1,0 +1,4 @@
+package instagram
+
+// MessagingService sends and reads direct messages.
+type MessagingService service
