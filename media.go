@@ -73,7 +73,7 @@ type BoostEligibilityInfo struct {
 
 // CopyrightCheckInformation is Meta's IGVideoCopyrightCheckMatchesInformation.
 type CopyrightCheckInformation struct {
-	CopyrightMatches []map[string]any     `json:"copyright_matches,omitempty"`
+	CopyrightMatches []map[string]any      `json:"copyright_matches,omitempty"`
 	Status           *CopyrightCheckStatus `json:"status,omitempty"`
 }
 
