@@ -101,6 +101,14 @@ type Client struct {
 	Tags *TagsService
 	// Messaging sends and reads direct messages.
 	Messaging *MessagingService
+	// Insights reads account and media metrics.
+	Insights *InsightsService
+	// Shopping reads catalogs and product tags.
+	Shopping *ShoppingService
+	// Webhooks manages webhook subscriptions of accounts and apps.
+	Webhooks *WebhooksService
+	// Auth inspects tokens and finds the accounts behind them.
+	Auth *AuthService
 }
 
 // service is embedded by every per-resource service.
@@ -332,6 +340,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Comments = (*CommentsService)(&c.common)
 	c.Tags = (*TagsService)(&c.common)
 	c.Messaging = (*MessagingService)(&c.common)
+	c.Insights = (*InsightsService)(&c.common)
+	c.Shopping = (*ShoppingService)(&c.common)
+	c.Webhooks = (*WebhooksService)(&c.common)
+	c.Auth = (*AuthService)(&c.common)
 	return c, nil
 }
 

@@ -1,0 +1,4 @@
+package instagram
+
+// InsightsService reads metrics of accounts and media.
+type InsightsService service

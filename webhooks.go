@@ -1,0 +1,5 @@
+package instagram
+
+// WebhooksService manages which webhook fields an account or an app
+// receives.
+type WebhooksService service
