@@ -437,7 +437,12 @@ func (c *Client) resolve(path string) (*url.URL, error) {
 		return nil, fmt.Errorf("instagram: path %q must not carry a query; use the options struct", path)
 	}
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + "/" + c.version + "/" + path
+	raw := c.baseURL.EscapedPath() + "/" + c.version + "/" + path
+	p, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, fmt.Errorf("instagram: invalid path %q", path)
+	}
+	u.Path, u.RawPath = p, raw
 	return &u, nil
 }
 

@@ -3,8 +3,10 @@ module github.com/igsdk/instagram
 go 1.26.0
 
 require (
-	github.com/google/go-querystring v1.2.0 // indirect
-	github.com/jarcoal/httpmock v1.4.2 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	golang.org/x/oauth2 v0.37.0 // indirect
+	github.com/google/go-querystring v1.2.0
+	github.com/jarcoal/httpmock v1.4.2
+	github.com/stretchr/testify v1.12.1
+	golang.org/x/oauth2 v0.37.0
 )
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
