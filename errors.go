@@ -396,21 +396,39 @@ var tagRE = regexp.MustCompile(`<[^>]*>`)
 type flexInt int
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		*f = 0
+	b = bytes.Trim(b, `"`)
+	if n, ok := parseInt(b); ok {
+		*f = flexInt(n)
 		return nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		fl, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil {
-			return nil // tolerate junk: an unknown code is 0
-		}
-		n = int64(fl)
+	if fl, err := strconv.ParseFloat(string(b), 64); err == nil && fl > -1e18 && fl < 1e18 {
+		*f = flexInt(int64(fl))
+		return nil
 	}
-	*f = flexInt(n)
+	*f = 0 // tolerate junk: an unknown code is 0
 	return nil
+}
+
+// parseInt parses a decimal integer without allocating.
+func parseInt(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // Bool decodes a JSON boolean that Meta sometimes sends as the string

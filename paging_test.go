@@ -95,6 +95,7 @@ func TestAllStopsOnCancel(t *testing.T) {
 	var seen []string
 	mt.RegisterResponder("GET", testBase+"/v25.0/1/media", pagedResponder(t, pages, &seen))
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var got []string
 	var errs []error
 	for m, err := range c.Media.All(ctx, "1", nil) {

@@ -118,6 +118,10 @@ func ParseUsage(h http.Header) (Usage, error) {
 		if v == "" {
 			return nil
 		}
+		out := new(AppUsage)
+		if json.Unmarshal([]byte(v), out) == nil {
+			return out // the usual shape: plain numbers
+		}
 		var w wireUsage
 		if err := json.Unmarshal([]byte(v), &w); err != nil {
 			errs = append(errs, fmt.Errorf("instagram: malformed %s header", name))
@@ -128,8 +132,15 @@ func ParseUsage(h http.Header) (Usage, error) {
 	u.App = parseApp("X-App-Usage")
 	u.Page = parseApp("X-Page-Usage")
 	if v := h.Get("X-Business-Use-Case-Usage"); v != "" {
-		var w map[string][]wireBUC
-		if err := json.Unmarshal([]byte(v), &w); err != nil {
+		var (
+			fast map[string][]BusinessUseCaseUsage
+			w    map[string][]wireBUC
+		)
+		if json.Unmarshal([]byte(v), &fast) == nil {
+			if len(fast) > 0 {
+				u.Business = fast
+			}
+		} else if err := json.Unmarshal([]byte(v), &w); err != nil {
 			errs = append(errs, errors.New("instagram: malformed X-Business-Use-Case-Usage header"))
 		} else if len(w) > 0 {
 			u.Business = make(map[string][]BusinessUseCaseUsage, len(w))

@@ -59,6 +59,13 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+			// Fast path: no escapes, so Meta's layout parses the bytes as is.
+			if pt, err := time.Parse(TimeLayout, string(b[1:len(b)-1])); err == nil {
+				*t = Time{pt}
+				return nil
+			}
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
