@@ -206,13 +206,12 @@ type rateTracker struct {
 	policy RateLimitPolicy
 	now    func() time.Time
 
-	mu          sync.Mutex
-	usage       Usage
-	appUsage    time.Time            // blocked by usage headers until
-	appError    time.Time            // blocked by a throttling answer until
-	bizUntil    map[string]time.Time // per business id
-	aliases     map[string]string    // "me" -> business id
-	versionRoot string
+	mu       sync.Mutex
+	usage    Usage
+	appUsage time.Time            // blocked by usage headers until
+	appError time.Time            // blocked by a throttling answer until
+	bizUntil map[string]time.Time // per business id
+	aliases  map[string]string    // "me" -> business id
 }
 
 func newRateTracker(p RateLimitPolicy) *rateTracker {
