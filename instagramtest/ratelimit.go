@@ -115,7 +115,7 @@ func (s *Server) countCall(h http.Header, t *token) *graphError {
 
 // setUsageHeaders sets X-App-Usage and X-Business-Use-Case-Usage for an
 // account without counting a call.
-func (s *Server) setUsageHeaders(h http.Header, account string, _ *token) {
+func (s *Server) setUsageHeaders(h http.Header, account string) {
 	s.meta.Lock()
 	defer s.meta.Unlock()
 	now := s.now()

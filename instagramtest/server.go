@@ -71,6 +71,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -391,7 +392,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := s.record(c)
 	defer func() { s.finishRecord(rec, sw.status) }()
-	s.setUsageHeaders(h, s.UserID, nil)
+	s.setUsageHeaders(h, s.UserID)
 
 	action := s.pickFault(c.method, c.path)
 	for _, d := range action.delays {
@@ -442,7 +443,7 @@ func (s *Server) dispatch(c *call, ctx context.Context) {
 	}
 	g := r.Clone(ctx)
 	g.Method = c.method
-	g.URL.Path, g.URL.RawPath = c.path, ""
+	g.URL.Path, g.URL.RawPath = path.Clean(c.path), ""
 	if _, pattern := s.graphMux.Handler(g); pattern != "" {
 		s.graphMux.ServeHTTP(c.w, g)
 		return

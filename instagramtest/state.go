@@ -1,6 +1,8 @@
 package instagramtest
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -180,6 +182,17 @@ type AccountInsights struct {
 	Demographics map[string]map[string]int
 }
 
+func (in AccountInsights) clone() AccountInsights {
+	out := AccountInsights{Daily: map[string][]int{}, Demographics: map[string]map[string]int{}}
+	for k, v := range in.Daily {
+		out.Daily[k] = slices.Clone(v)
+	}
+	for k, v := range in.Demographics {
+		out.Demographics[k] = maps.Clone(v)
+	}
+	return out
+}
+
 // Account is a snapshot of the seeded business account.
 type Account struct {
 	ID                string
@@ -229,7 +242,7 @@ func (s *Server) Account() Account {
 		ID: u.ID, IGID: u.IGID, Username: u.Username, Name: u.Name, Biography: u.Biography,
 		Website: u.Website, ProfilePictureURL: s.fileURL(profileFile(u)),
 		FollowersCount: u.FollowersCount, FollowsCount: u.FollowsCount, MediaCount: len(u.Media),
-		AccountType: u.AccountType, PageID: u.PageID, Insights: u.Insights,
+		AccountType: u.AccountType, PageID: u.PageID, Insights: u.Insights.clone(),
 	}
 }
 
@@ -272,7 +285,7 @@ func (s *Server) snapshots(ids []string) []Media {
 			Timestamp: m.Timestamp, LikeCount: m.LikeCount, CommentsCount: s.commentsCount(m),
 			IsCommentEnabled: m.CommentEnabled, Children: append([]string(nil), m.Children...),
 			ParentID: m.ParentID, Comments: append([]string(nil), m.Comments...),
-			Insights: m.Insights,
+			Insights: maps.Clone(m.Insights),
 		}
 		if m.Thumb != "" {
 			snap.ThumbnailURL = s.fileURL(m.Thumb)
