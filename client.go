@@ -570,7 +570,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		}
 		token = tok.AccessToken
 	}
-	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead
+	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || ctx.Value(idempotentKey{}) != nil
 	account := accountOf(req.URL.Path, c.baseURL.Path+"/"+c.version+"/")
 	var (
 		resp *Response

@@ -1,0 +1,385 @@
+package instagram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// MaxBatchSize is the most operations Meta accepts in one batch request.
+const MaxBatchSize = 50
+
+// batchConcurrency bounds how many batch chunks, or single requests in the
+// fallback, are in flight at once.
+const batchConcurrency = 4
+
+// BatchOperation is one call inside a batch request.
+type BatchOperation struct {
+	// Method is GET (the default), POST or DELETE.
+	Method string
+	// Path is relative to the versioned root, as for NewRequest
+	// ("17841400000000000/media"). It may contain JSONPath references to
+	// earlier named operations, such as "{result=first:$.data.*.id}".
+	Path string
+	// Query is an options struct with `url:` tags, url.Values or nil.
+	Query any
+	// Body is a form for POST operations: url.Values or a struct with
+	// `url:` tags.
+	Body any
+	// Name lets later operations refer to this one's result.
+	Name string
+	// DependsOn names an operation that must finish first.
+	DependsOn string
+	// OmitResponseOnSuccess drops the body of this operation when it
+	// succeeds (Meta's default for named operations is to omit it).
+	OmitResponseOnSuccess *bool
+}
+
+// BatchResult is the answer to one operation of a batch.
+type BatchResult struct {
+	// Code is the HTTP status of the operation; 0 when Meta did not finish
+	// it (the batch timed out) or it was never sent.
+	Code int
+	// Header holds the operation's headers when they were requested.
+	Header http.Header
+	// Body is the operation's raw JSON answer.
+	Body json.RawMessage
+	// Err is the operation's error: an *Error for a non-2xx answer,
+	// ErrBatchIncomplete when Meta returned null for it, or the error of
+	// the fallback request.
+	Err error
+}
+
+// ErrBatchIncomplete reports a batch operation that Meta did not complete
+// (it answered null for it, which happens when the batch times out). The
+// operation may be sent again.
+var ErrBatchIncomplete = errors.New("instagram: batch operation not completed")
+
+// Decode unmarshals the operation's answer into v, or returns its error.
+func (r BatchResult) Decode(v any) error {
+	if r.Err != nil {
+		return r.Err
+	}
+	if len(r.Body) == 0 || v == nil {
+		return nil
+	}
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return &DecodeError{Method: "BATCH", Path: "item", Err: err}
+	}
+	return nil
+}
+
+// BatchOptions tunes Batch.
+type BatchOptions struct {
+	// IncludeHeaders asks Meta for each operation's headers (off by
+	// default: they cost bandwidth and are rarely needed).
+	IncludeHeaders bool
+}
+
+// Batch sends operations in as few round trips as possible and returns one
+// result per operation, in order. With Facebook Login it uses Graph batch
+// requests: up to 50 operations per HTTP call, more are chunked and sent
+// with bounded concurrency. graph.instagram.com does not take batch
+// requests, so with Instagram Login the same call sends the operations as
+// parallel requests (bounded), and the results look the same.
+//
+// The returned error is for the batch as a whole (bad input, a failed HTTP
+// call); the error of each operation is in its result. Named operations and
+// references between them need a single chunk: at most 50 operations.
+//
+// Meta API: POST /
+func (c *Client) Batch(ctx context.Context, ops []BatchOperation, opts *BatchOptions) ([]BatchResult, error) {
+	if opts == nil {
+		opts = &BatchOptions{}
+	}
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	named := false
+	wire := make([]batchItem, len(ops))
+	for i, op := range ops {
+		item, err := op.wire()
+		if err != nil {
+			return nil, fmt.Errorf("instagram: batch operation %d: %w", i, err)
+		}
+		wire[i] = item
+		named = named || op.Name != "" || op.DependsOn != ""
+	}
+	if named && len(ops) > MaxBatchSize {
+		return nil, &ValidationError{Field: "batch", Rule: fmt.Sprintf("named or dependent operations must fit in one batch of %d", MaxBatchSize)}
+	}
+	results := make([]BatchResult, len(ops))
+	if c.platform != FacebookLogin {
+		if named {
+			return nil, &ValidationError{Field: "batch", Rule: "named operations need Facebook Login (graph.instagram.com has no batch requests)"}
+		}
+		c.batchFallback(ctx, ops, results)
+		return results, ctx.Err()
+	}
+	var (
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, batchConcurrency)
+		mu       sync.Mutex
+		firstErr error
+	)
+	for start := 0; start < len(ops); start += MaxBatchSize {
+		end := min(start+MaxBatchSize, len(ops))
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return results, ctx.Err()
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := c.sendBatch(ctx, wire[start:end], allGET(ops[start:end]), opts, results[start:end]); err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return results, firstErr
+}
+
+func allGET(ops []BatchOperation) bool {
+	for _, op := range ops {
+		if op.Method != "" && !strings.EqualFold(op.Method, http.MethodGet) {
+			return false
+		}
+	}
+	return true
+}
+
+// batchItem is one operation in Meta's wire format.
+type batchItem struct {
+	Method                string `json:"method"`
+	RelativeURL           string `json:"relative_url"`
+	Body                  string `json:"body,omitempty"`
+	Name                  string `json:"name,omitempty"`
+	DependsOn             string `json:"depends_on,omitempty"`
+	OmitResponseOnSuccess *bool  `json:"omit_response_on_success,omitempty"`
+}
+
+func (op BatchOperation) wire() (batchItem, error) {
+	method := strings.ToUpper(op.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	switch method {
+	case http.MethodGet, http.MethodPost, http.MethodDelete:
+	default:
+		return batchItem{}, &ValidationError{Field: "method", Rule: "must be GET, POST or DELETE"}
+	}
+	p := strings.TrimPrefix(op.Path, "/")
+	if strings.ContainsAny(p, "?#") {
+		return batchItem{}, &ValidationError{Field: "path", Rule: "must not carry a query; use Query"}
+	}
+	q, err := encodeValues(op.Query)
+	if err != nil {
+		return batchItem{}, err
+	}
+	rel := p
+	if len(q) > 0 {
+		rel += "?" + q.Encode()
+	}
+	item := batchItem{Method: method, RelativeURL: rel, Name: op.Name, DependsOn: op.DependsOn, OmitResponseOnSuccess: op.OmitResponseOnSuccess}
+	if op.Body != nil {
+		if method != http.MethodPost {
+			return batchItem{}, &ValidationError{Field: "body", Rule: "only POST operations carry a body"}
+		}
+		form, err := encodeValues(op.Body)
+		if err != nil {
+			return batchItem{}, err
+		}
+		item.Body = form.Encode()
+	}
+	return item, nil
+}
+
+// wireBatchResult is one element of Meta's batch answer.
+type wireBatchResult struct {
+	Code    int `json:"code"`
+	Headers []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"headers"`
+	Body *string `json:"body"`
+}
+
+type batchForm struct {
+	Batch          string `url:"batch"`
+	IncludeHeaders bool   `url:"include_headers"`
+}
+
+// sendBatch sends one chunk and fills out.
+func (c *Client) sendBatch(ctx context.Context, items []batchItem, idempotent bool, opts *BatchOptions, out []BatchResult) error {
+	payload, err := json.Marshal(items)
+	if err != nil {
+		return fmt.Errorf("instagram: encoding batch: %w", err)
+	}
+	if idempotent {
+		ctx = context.WithValue(ctx, idempotentKey{}, true)
+	}
+	req, err := c.NewRequest(ctx, http.MethodPost, "", nil, batchForm{Batch: string(payload), IncludeHeaders: opts.IncludeHeaders})
+	if err != nil {
+		return err
+	}
+	var answers []*wireBatchResult
+	if _, err := c.Do(req, &answers); err != nil {
+		return err
+	}
+	if len(answers) != len(items) {
+		return &DecodeError{Method: "POST", Path: "batch", Err: fmt.Errorf("%d answers for %d operations", len(answers), len(items))}
+	}
+	for i, a := range answers {
+		out[i] = decodeBatchAnswer(a)
+	}
+	return nil
+}
+
+func decodeBatchAnswer(a *wireBatchResult) BatchResult {
+	if a == nil {
+		return BatchResult{Err: ErrBatchIncomplete}
+	}
+	r := BatchResult{Code: a.Code}
+	if len(a.Headers) > 0 {
+		r.Header = make(http.Header, len(a.Headers))
+		for _, h := range a.Headers {
+			r.Header.Add(h.Name, h.Value)
+		}
+	}
+	if a.Body != nil {
+		r.Body = json.RawMessage(*a.Body)
+	}
+	if a.Code < 200 || a.Code > 299 {
+		r.Err = ParseErrorBody(a.Code, r.Body)
+	}
+	return r
+}
+
+// batchFallback sends each operation as its own request, a few at a time.
+func (c *Client) batchFallback(ctx context.Context, ops []BatchOperation, out []BatchResult) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, batchConcurrency*2)
+	for i, op := range ops {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			for j := i; j < len(ops); j++ {
+				out[j] = BatchResult{Err: ctx.Err()}
+			}
+			wg.Wait()
+			return
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = c.single(ctx, op)
+		})
+	}
+	wg.Wait()
+}
+
+// single runs one operation through the pipeline and shapes the outcome as
+// a BatchResult.
+func (c *Client) single(ctx context.Context, op BatchOperation) BatchResult {
+	method := op.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := c.NewRequest(ctx, strings.ToUpper(method), op.Path, op.Query, op.Body)
+	if err != nil {
+		return BatchResult{Err: err}
+	}
+	var buf bytes.Buffer
+	resp, err := c.Do(req, &buf)
+	r := BatchResult{Body: json.RawMessage(buf.Bytes()), Err: err}
+	if resp != nil {
+		r.Code, r.Header = resp.StatusCode, resp.Header
+	}
+	return r
+}
+
+// idempotentKey marks a request that may be retried although its method is
+// not GET (a batch made only of reads).
+type idempotentKey struct{}
+
+// getMany reads up to any number of objects by id with the multi-id lookup
+// (GET /?ids=a,b,c), 50 ids per call, chunks in parallel (bounded). Ids
+// Meta does not return are absent from the map.
+func getMany[T any](ctx context.Context, c *Client, ids []string, fields string) (map[string]*T, error) {
+	out := make(map[string]*T, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	for _, id := range ids {
+		if err := checkID("id", id); err != nil {
+			return nil, err
+		}
+		if strings.Contains(id, ",") {
+			return nil, &ValidationError{Field: "id", Rule: "must not contain a comma"}
+		}
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		sem      = make(chan struct{}, batchConcurrency)
+	)
+	for start := 0; start < len(ids); start += MaxBatchSize {
+		chunk := ids[start:min(start+MaxBatchSize, len(ids))]
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return nil, ctx.Err()
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			q := url.Values{"ids": {strings.Join(chunk, ",")}}
+			if fields != "" {
+				q.Set("fields", fields)
+			}
+			var page map[string]*T
+			err := c.get(ctx, "", q, &page)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			for k, v := range page {
+				out[k] = v
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// GetMany reads many media by id with as few calls as possible (50 ids per
+// call, calls in parallel). Media Meta does not return are absent from the
+// map.
+//
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) GetMany(ctx context.Context, ids []string, opts *GetOptions) (map[string]*Media, error) {
+	q, err := withFields(opts, mediaFields)
+	if err != nil {
+		return nil, err
+	}
+	return getMany[Media](ctx, s.client, ids, q.Get("fields"))
+}
