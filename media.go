@@ -3,6 +3,9 @@ package instagram
 import (
 	"context"
 	"iter"
+	"net/url"
+	"strconv"
+	"strings"
 )
 
 // MediaService reads, manages and publishes media.
@@ -142,4 +145,159 @@ func errSeq[T any](err error) iter.Seq2[T, error] {
 		var zero T
 		yield(zero, err)
 	}
+}
+
+// ListRange returns one page of the media of an account published between
+// opts.Since and opts.Until (either may be zero), newest first. With a time
+// range Meta pages by time: pass the answer to AllRange's loop, or follow
+// page.Paging.Next's since/until.
+//
+// Meta API: GET /{ig-user-id}/media
+func (s *MediaService) ListRange(ctx context.Context, userID string, opts *TimeRangeOptions) (*Page[Media], error) {
+	return userEdgePage[Media](ctx, s.client, userID, "media", opts, mediaFields)
+}
+
+// AllRange iterates over every media of an account published between
+// opts.Since and opts.Until, newest first, following cursor or time paging.
+//
+// Meta API: GET /{ig-user-id}/media
+func (s *MediaService) AllRange(ctx context.Context, userID string, opts *TimeRangeOptions) iter.Seq2[Media, error] {
+	return userEdgeAll[Media](ctx, s.client, userID, "media", opts, mediaFields)
+}
+
+// childFields is the default field set of carousel items.
+const childFields = "id,media_type,media_url,permalink,shortcode,thumbnail_url,timestamp,alt_text"
+
+// Children returns the items of a carousel album, in order (at most ten,
+// so one page holds them all).
+//
+// Meta API: GET /{ig-media-id}/children
+func (s *MediaService) Children(ctx context.Context, mediaID string, opts *ListOptions) (*Page[Media], error) {
+	if err := checkID("media id", mediaID); err != nil {
+		return nil, err
+	}
+	q, err := withFields(opts, childFields)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[Media](ctx, s.client, pathEscape(mediaID)+"/children", q)
+}
+
+// SetCommentsEnabled turns comments on a media on or off.
+//
+// Meta API: POST /{ig-media-id}
+func (s *MediaService) SetCommentsEnabled(ctx context.Context, mediaID string, enabled bool) error {
+	if err := checkID("media id", mediaID); err != nil {
+		return err
+	}
+	var out Success
+	form := url.Values{"comment_enabled": {strconv.FormatBool(enabled)}}
+	if err := s.client.post(ctx, pathEscape(mediaID), nil, form, &out); err != nil {
+		return err
+	}
+	return confirmed(out, "comment_enabled update")
+}
+
+// Delete deletes a media of the account. Carousel items cannot be deleted
+// on their own. Facebook Login only.
+//
+// Meta API: DELETE /{ig-media-id}
+func (s *MediaService) Delete(ctx context.Context, mediaID string) error {
+	if err := checkID("media id", mediaID); err != nil {
+		return err
+	}
+	var out Success
+	if err := s.client.delete(ctx, pathEscape(mediaID), nil, &out); err != nil {
+		return err
+	}
+	return confirmed(out, "media delete")
+}
+
+// InviteStatus is the state of a collaboration invite.
+type InviteStatus string
+
+// Invite states as the API reports them.
+const (
+	InviteAccepted InviteStatus = "Accepted"
+	InvitePending  InviteStatus = "Pending"
+	InviteDeclined InviteStatus = "Declined"
+)
+
+// Collaborator is an account invited to co-author a media (Meta's
+// ShadowIGMediaCollaborators).
+type Collaborator struct {
+	ID           string       `json:"id"`
+	Username     string       `json:"username,omitempty"`
+	InviteStatus InviteStatus `json:"invite_status,omitempty"`
+}
+
+// Collaborators lists the accounts invited to co-author a media, with the
+// state of each invite. Facebook Login only.
+//
+// Meta API: GET /{ig-media-id}/collaborators
+func (s *MediaService) Collaborators(ctx context.Context, mediaID string) ([]Collaborator, error) {
+	if err := checkID("media id", mediaID); err != nil {
+		return nil, err
+	}
+	q := url.Values{"fields": {"id,username,invite_status"}}
+	var page Page[Collaborator]
+	if err := s.client.get(ctx, pathEscape(mediaID)+"/collaborators", q, &page); err != nil {
+		return nil, err
+	}
+	return page.Data, nil
+}
+
+// OEmbedOptions shapes the embed of a post.
+type OEmbedOptions struct {
+	// MaxWidth is the width of the embed in pixels, 320 to 658 (658 when
+	// 0).
+	MaxWidth int `url:"maxwidth,omitempty"`
+	// HideCaption leaves the caption out of the embed.
+	HideCaption bool `url:"hidecaption,omitempty"`
+	// OmitScript leaves out the embed.js script tag, for pages that load
+	// it once themselves.
+	OmitScript bool `url:"omitscript,omitempty"`
+	// Fields chooses the fields of the answer; empty means all.
+	Fields []string `url:"fields,comma,omitempty"`
+}
+
+// OEmbed is the embed of a public post, reel or IGTV video.
+type OEmbed struct {
+	Version         string `json:"version,omitempty"`
+	Type            string `json:"type,omitempty"`
+	HTML            string `json:"html,omitempty"`
+	Width           int    `json:"width,omitempty"`
+	Height          int    `json:"height,omitempty"`
+	ProviderName    string `json:"provider_name,omitempty"`
+	ProviderURL     string `json:"provider_url,omitempty"`
+	AuthorName      string `json:"author_name,omitempty"`
+	ThumbnailURL    string `json:"thumbnail_url,omitempty"`
+	ThumbnailWidth  int    `json:"thumbnail_width,omitempty"`
+	ThumbnailHeight int    `json:"thumbnail_height,omitempty"`
+}
+
+// OEmbed returns the embed HTML of a public post from its URL
+// (https://www.instagram.com/p/...). Meta serves it to apps with the
+// oEmbed Read feature; the client's token (an app or client token works
+// best) is sent.
+//
+// Meta API: GET /instagram_oembed
+func (s *MediaService) OEmbed(ctx context.Context, postURL string, opts *OEmbedOptions) (*OEmbed, error) {
+	u, err := url.Parse(strings.TrimSpace(postURL))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, &ValidationError{Field: "url", Rule: "must be the absolute URL of a public post"}
+	}
+	if opts != nil && opts.MaxWidth != 0 && (opts.MaxWidth < 320 || opts.MaxWidth > 658) {
+		return nil, &ValidationError{Field: "maxwidth", Rule: "must be between 320 and 658"}
+	}
+	q, err := encodeValues(opts)
+	if err != nil {
+		return nil, err
+	}
+	q.Set("url", u.String())
+	out := new(OEmbed)
+	if err := s.client.get(ctx, "instagram_oembed", q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
