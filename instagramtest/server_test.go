@@ -2,6 +2,7 @@ package instagramtest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -123,4 +124,28 @@ func TestMethodOverrideParameter(t *testing.T) {
 	code, sub := a.code(t)
 	assert.Equal(t, [2]int{100, 33}, [2]int{code, sub})
 	assert.True(t, strings.HasPrefix(a.graphErr(t)["message"].(string), "Unsupported post request."))
+}
+
+func BenchmarkMediaPage(b *testing.B) {
+	s := NewServer()
+	defer s.Close()
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/v25.0/me/media?fields=id,caption,media_type,timestamp,children{id}", nil)
+	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+	for b.Loop() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatal(res.Status)
+		}
+	}
+}
+
+func BenchmarkNewServer(b *testing.B) {
+	for b.Loop() {
+		NewServer().Close()
+	}
 }
