@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -268,9 +268,15 @@ func TestPerKindFunctionsAndCatchAll(t *testing.T) {
 	h2 := instagram.NewWebhookHandler(whSecret)
 	h2.OnLiveComment(func(context.Context, *instagram.CommentEvent) error { kinds[instagram.EventLiveComment]++; return nil })
 	h2.OnMention(func(context.Context, *instagram.MentionEvent) error { kinds[instagram.EventMention]++; return nil })
-	h2.OnStoryInsights(func(context.Context, *instagram.StoryInsightsEvent) error { kinds[instagram.EventStoryInsights]++; return nil })
+	h2.OnStoryInsights(func(context.Context, *instagram.StoryInsightsEvent) error {
+		kinds[instagram.EventStoryInsights]++
+		return nil
+	})
 	h2.OnMessageEcho(func(context.Context, *instagram.MessageEvent) error { kinds[instagram.EventMessageEcho]++; return nil })
-	h2.OnMessageEdit(func(context.Context, *instagram.MessageEditEvent) error { kinds[instagram.EventMessageEdit]++; return nil })
+	h2.OnMessageEdit(func(context.Context, *instagram.MessageEditEvent) error {
+		kinds[instagram.EventMessageEdit]++
+		return nil
+	})
 	h2.OnReaction(func(context.Context, *instagram.ReactionEvent) error { kinds[instagram.EventReaction]++; return nil })
 	h2.OnPostback(func(context.Context, *instagram.PostbackEvent) error { kinds[instagram.EventPostback]++; return nil })
 	h2.OnOptin(func(context.Context, *instagram.OptinEvent) error { kinds[instagram.EventOptin]++; return nil })
