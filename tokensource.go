@@ -1,0 +1,377 @@
+package instagram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Defaults of TokenSourceOptions.
+const (
+	// DefaultRefreshWindow: refresh when the token expires within a week.
+	DefaultRefreshWindow = 7 * 24 * time.Hour
+	// DefaultRefreshRetry: wait this long after a failed refresh before
+	// trying again, while the current token still works.
+	DefaultRefreshRetry = 5 * time.Minute
+	// DefaultRefreshTimeout bounds one refresh call and one save.
+	DefaultRefreshTimeout = 30 * time.Second
+)
+
+// TokenStore persists tokens: RefreshingTokenSource calls SaveToken once
+// with every token it obtains, so the new token outlives the process.
+type TokenStore interface {
+	SaveToken(ctx context.Context, tok *Token) error
+}
+
+// TokenStoreFunc adapts a function to TokenStore.
+type TokenStoreFunc func(ctx context.Context, tok *Token) error
+
+// SaveToken calls f.
+func (f TokenStoreFunc) SaveToken(ctx context.Context, tok *Token) error { return f(ctx, tok) }
+
+// FileTokenStore keeps a token as JSON in a file readable by its owner only
+// (mode 0600). Saves replace the file atomically.
+type FileTokenStore struct {
+	// Path is the file.
+	Path string
+}
+
+// SaveToken writes tok to the file.
+func (f FileTokenStore) SaveToken(_ context.Context, tok *Token) error {
+	if tok == nil {
+		return errors.New("instagram: FileTokenStore: nil token")
+	}
+	b, err := json.MarshalIndent(tok, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(f.Path)
+	tmp, err := os.CreateTemp(dir, ".token-*")
+	if err != nil {
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+		return fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	return nil
+}
+
+// LoadToken reads the token saved in the file.
+func (f FileTokenStore) LoadToken() (*Token, error) {
+	b, err := os.ReadFile(f.Path)
+	if err != nil {
+		return nil, fmt.Errorf("instagram: FileTokenStore: %w", err)
+	}
+	var tok Token
+	if err := json.Unmarshal(b, &tok); err != nil {
+		// The decoder's message may quote the file; keep only its kind.
+		return nil, errors.New("instagram: FileTokenStore: the file does not hold a token")
+	}
+	if tok.AccessToken == "" {
+		return nil, errors.New("instagram: FileTokenStore: the file holds no access token")
+	}
+	return &tok, nil
+}
+
+// TokenError reports that a token can no longer be used or refreshed: the
+// user must log in again. It matches ErrTokenExpired when the token
+// expired, ErrInvalidToken when Meta rejects it for another reason (a
+// changed password, a removed app), through its Err.
+type TokenError struct {
+	// Expiry is the token's expiry, zero when unknown.
+	Expiry time.Time
+	// Err is ErrTokenExpired or Meta's *Error.
+	Err error
+}
+
+// Error describes the failure without the token.
+func (e *TokenError) Error() string {
+	msg := "instagram: the access token cannot be refreshed; log in again"
+	if !e.Expiry.IsZero() {
+		msg += " (token expiry " + e.Expiry.UTC().Format(time.RFC3339) + ")"
+	}
+	if e.Err != nil && e.Err != ErrTokenExpired {
+		msg += ": " + e.Err.Error()
+	} else if e.Err == ErrTokenExpired {
+		msg += ": it has expired"
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// TokenSourceOptions tune a RefreshingTokenSource. The zero value is
+// usable.
+type TokenSourceOptions struct {
+	// Store receives every refreshed token; nil keeps tokens in memory.
+	Store TokenStore
+	// Window: the token is refreshed once it expires within Window
+	// (default DefaultRefreshWindow).
+	Window time.Duration
+	// MinAge: tokens younger than this are not refreshed (default
+	// RefreshMinAge, Meta's 24 hours). The age counts from
+	// Token.IssuedAt; tokens without it are taken as old enough.
+	MinAge time.Duration
+	// RetryAfter is the pause after a refresh failed while the current
+	// token still works (default DefaultRefreshRetry).
+	RetryAfter time.Duration
+	// Timeout bounds one refresh call and one save (default
+	// DefaultRefreshTimeout).
+	Timeout time.Duration
+	// OnError receives failures that did not stop the source from
+	// returning a working token: a refresh that failed for a temporary
+	// reason, a store that could not save (retried after RetryAfter).
+	// The errors never contain the token.
+	OnError func(error)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// RefreshingTokenSource is an oauth2.TokenSource for long-lived Instagram
+// Login tokens that refreshes them before they expire. Give it to
+// WithTokenSource. Many goroutines may ask for a token at once; exactly one
+// of them refreshes, and the store sees each new token once. While a
+// refresh is running the others keep using the current token, which is
+// still valid.
+//
+// When the token can no longer be refreshed (it expired, or Meta rejects
+// it) Token returns a *TokenError matching ErrTokenExpired or
+// ErrInvalidToken, until SetToken installs a token from a new login.
+type RefreshingTokenSource struct {
+	auth *AuthService
+	opts TokenSourceOptions
+
+	mu       sync.Mutex
+	tok      *Token
+	unsaved  bool          // tok still has to reach the store
+	dead     *TokenError   // terminal failure
+	retryAt  time.Time     // no refresh attempt before this time
+	inflight chan struct{} // closed when the running refresh ends
+}
+
+// TokenSource returns a RefreshingTokenSource that starts with tok (for
+// example one loaded from a FileTokenStore) and refreshes it through this
+// client, which must be an Instagram Login client. The refresh call carries
+// the token as a parameter, so the client needs no token of its own and can
+// be a plain instagram.NewClient() (it must not be a client that uses the
+// returned source, which would be built afterwards anyway).
+func (s *AuthService) TokenSource(tok *Token, opts *TokenSourceOptions) *RefreshingTokenSource {
+	ts := &RefreshingTokenSource{auth: s}
+	if opts != nil {
+		ts.opts = *opts
+	}
+	o := &ts.opts
+	if o.Window <= 0 {
+		o.Window = DefaultRefreshWindow
+	}
+	if o.MinAge <= 0 {
+		o.MinAge = RefreshMinAge
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = DefaultRefreshRetry
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultRefreshTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	ts.setToken(tok)
+	return ts
+}
+
+func (ts *RefreshingTokenSource) setToken(tok *Token) {
+	if tok != nil {
+		cp := *tok
+		tok = &cp
+	}
+	ts.tok, ts.unsaved, ts.dead, ts.retryAt = tok, false, nil, time.Time{}
+}
+
+// SetToken replaces the token, for instance after the user logged in
+// again, and clears a terminal failure. It does not call the store.
+func (ts *RefreshingTokenSource) SetToken(tok *Token) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.setToken(tok)
+}
+
+// Current returns a copy of the token the source holds now.
+func (ts *RefreshingTokenSource) Current() *Token {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.tok == nil {
+		return nil
+	}
+	cp := *ts.tok
+	return &cp
+}
+
+// Token returns a working token, refreshing it first when it is within the
+// refresh window and old enough.
+func (ts *RefreshingTokenSource) Token() (*oauth2.Token, error) {
+	tok, err := ts.get(false)
+	if err != nil {
+		return nil, err
+	}
+	return tok.OAuth2(), nil
+}
+
+// Refresh refreshes the token now, whatever its expiry (Meta still
+// requires it to be 24 hours old), and returns the new one. Use it from a
+// scheduled job; Token refreshes on its own.
+func (ts *RefreshingTokenSource) Refresh() (*Token, error) {
+	return ts.get(true)
+}
+
+func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
+	for {
+		ts.mu.Lock()
+		now := ts.opts.Now()
+		if ts.dead != nil {
+			err := ts.dead
+			ts.mu.Unlock()
+			return nil, err
+		}
+		cur := ts.tok
+		if cur == nil || cur.AccessToken == "" {
+			ts.mu.Unlock()
+			return nil, &TokenError{Err: ErrInvalidToken}
+		}
+		if !cur.Valid(now) {
+			ts.dead = &TokenError{Expiry: cur.Expiry, Err: ErrTokenExpired}
+			err := ts.dead
+			ts.mu.Unlock()
+			return nil, err
+		}
+		if ts.unsaved && ts.inflight == nil && !now.Before(ts.retryAt) {
+			return ts.save(cur) // unlocks
+		}
+		if !force && !ts.due(cur, now) {
+			ts.mu.Unlock()
+			return copyToken(cur), nil
+		}
+		if ch := ts.inflight; ch != nil {
+			if !force {
+				// Another goroutine refreshes; the current token works.
+				ts.mu.Unlock()
+				return copyToken(cur), nil
+			}
+			ts.mu.Unlock()
+			<-ch
+			continue
+		}
+		ch := make(chan struct{})
+		ts.inflight = ch
+		ts.mu.Unlock()
+		return ts.refresh(cur, force, ch)
+	}
+}
+
+// due reports whether cur should be refreshed at now.
+func (ts *RefreshingTokenSource) due(cur *Token, now time.Time) bool {
+	if cur.Expiry.IsZero() || cur.Expiry.Sub(now) > ts.opts.Window {
+		return false
+	}
+	if !cur.IssuedAt.IsZero() && now.Sub(cur.IssuedAt) < ts.opts.MinAge {
+		return false
+	}
+	return !now.Before(ts.retryAt)
+}
+
+// refresh performs the one refresh; ch is closed when it ends.
+func (ts *RefreshingTokenSource) refresh(cur *Token, force bool, ch chan struct{}) (*Token, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), ts.opts.Timeout)
+	defer cancel()
+	nt, err := ts.auth.refreshToken(ctx, cur, ts.opts.Now)
+	var saveErr error
+	if err == nil && ts.opts.Store != nil {
+		saveErr = ts.opts.Store.SaveToken(ctx, copyToken(nt))
+	}
+
+	ts.mu.Lock()
+	ts.inflight = nil
+	close(ch)
+	if err != nil {
+		if errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrInvalidToken) {
+			ts.dead = &TokenError{Expiry: cur.Expiry, Err: err}
+			ts.mu.Unlock()
+			return nil, ts.dead
+		}
+		ts.retryAt = ts.opts.Now().Add(ts.opts.RetryAfter)
+		ts.mu.Unlock()
+		err = fmt.Errorf("instagram: refreshing the access token: %w", err)
+		if force {
+			return nil, err
+		}
+		ts.report(err)
+		return copyToken(cur), nil
+	}
+	ts.tok = nt
+	ts.unsaved = saveErr != nil
+	ts.mu.Unlock()
+	if saveErr != nil {
+		ts.report(fmt.Errorf("instagram: saving the refreshed token: %w", scrubError(saveErr, nt.AccessToken)))
+	}
+	return copyToken(nt), nil
+}
+
+// save retries storing a token whose save failed; ts.mu is held on entry.
+func (ts *RefreshingTokenSource) save(cur *Token) (*Token, error) {
+	ch := make(chan struct{})
+	ts.inflight = ch
+	ts.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), ts.opts.Timeout)
+	err := ts.opts.Store.SaveToken(ctx, copyToken(cur))
+	cancel()
+	ts.mu.Lock()
+	ts.inflight = nil
+	close(ch)
+	switch {
+	case err == nil && ts.tok == cur:
+		ts.unsaved = false
+	case err != nil:
+		ts.retryAt = ts.opts.Now().Add(ts.opts.RetryAfter)
+	}
+	ts.mu.Unlock()
+	if err != nil {
+		ts.report(fmt.Errorf("instagram: saving the refreshed token: %w", scrubError(err, cur.AccessToken)))
+	}
+	return copyToken(cur), nil
+}
+
+func (ts *RefreshingTokenSource) report(err error) {
+	if ts.opts.OnError != nil {
+		ts.opts.OnError(err)
+	}
+}
+
+func copyToken(t *Token) *Token {
+	cp := *t
+	cp.Permissions = append([]string(nil), t.Permissions...)
+	return &cp
+}
