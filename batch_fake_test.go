@@ -1,0 +1,81 @@
+package instagram_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/instagramtest"
+)
+
+func TestBatchOnFakeServer(t *testing.T) {
+	srv := instagramtest.NewServer(instagramtest.WithMediaCount(120))
+	defer srv.Close()
+	c, err := srv.FacebookClient()
+	require.NoError(t, err)
+	media := srv.Media()
+	require.GreaterOrEqual(t, len(media), 120)
+
+	ops := make([]instagram.BatchOperation, 120)
+	for i := range ops {
+		ops[i] = instagram.BatchOperation{Path: media[i].ID, Query: url.Values{"fields": {"id,media_type,permalink"}}}
+	}
+	srv.ResetRequests()
+	res, err := c.Batch(context.Background(), ops, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, srv.RequestCount("POST", "/"), "120 reads in 3 round trips")
+	for i, r := range res {
+		var m instagram.Media
+		require.NoError(t, r.Decode(&m))
+		assert.Equal(t, media[i].ID, m.ID)
+		assert.Equal(t, media[i].Permalink, m.Permalink)
+		assert.Equal(t, instagram.MediaType(media[i].MediaType), m.MediaType)
+	}
+
+	// Named operations with a reference between them.
+	res, err = c.Batch(context.Background(), []instagram.BatchOperation{
+		{Path: srv.UserID + "/media", Query: url.Values{"limit": {"2"}}, Name: "latest"},
+		{Path: "{result=latest:$.data.0.id}", Query: url.Values{"fields": {"id,caption"}}},
+	}, nil)
+	require.NoError(t, err)
+	var first instagram.Media
+	require.NoError(t, res[1].Decode(&first))
+	assert.Equal(t, media[0].ID, first.ID)
+	assert.Equal(t, media[0].Caption, first.Caption)
+
+	// An operation on a missing object fails alone.
+	res, err = c.Batch(context.Background(), []instagram.BatchOperation{{Path: "17800000000000000"}, {Path: media[1].ID}}, nil)
+	require.NoError(t, err)
+	assert.ErrorIs(t, res[0].Decode(nil), instagram.ErrNotFound)
+	assert.NoError(t, res[1].Decode(nil))
+}
+
+func TestBatchFallbackAndGetManyOnFakeServer(t *testing.T) {
+	srv := instagramtest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client() // Instagram Login: no batch endpoint, parallel requests instead
+	require.NoError(t, err)
+	media := srv.Media()
+	ops := []instagram.BatchOperation{{Path: media[0].ID}, {Path: media[1].ID}}
+	res, err := c.Batch(context.Background(), ops, nil)
+	require.NoError(t, err)
+	var m instagram.Media
+	require.NoError(t, res[1].Decode(&m))
+	assert.Equal(t, media[1].ID, m.ID)
+	assert.Zero(t, srv.RequestCount("POST", "/"))
+
+	ids := make([]string, 0, len(media))
+	for _, x := range media {
+		ids = append(ids, x.ID)
+	}
+	srv.ResetRequests()
+	got, err := c.Media.GetMany(context.Background(), ids, nil)
+	require.NoError(t, err)
+	assert.Len(t, got, len(ids))
+	assert.Equal(t, media[5].Permalink, got[media[5].ID].Permalink)
+	assert.Equal(t, (len(ids)+49)/50, srv.RequestCount("GET", "/"))
+}
