@@ -1,5 +1,261 @@
 package instagram
 
+import (
+	"context"
+	"net/url"
+	"strings"
+)
+
 // WebhooksService manages which webhook fields an account or an app
 // receives.
+//
+// Two subscriptions must both exist for an event to be delivered: the
+// app's subscription to a field of the instagram object, with its callback
+// URL (SubscribeApp, with the app token), and the account's opt-in to the
+// field (Subscribe, with the account's token; with Facebook Login, the
+// linked Page's id and a Page token). Deliveries then reach the callback,
+// where a WebhookHandler (or ParseWebhook) verifies and decodes them.
 type WebhooksService service
+
+// Webhook fields of the instagram object, for Subscribe and SubscribeApp.
+const (
+	FieldComments                   = "comments"
+	FieldLiveComments               = "live_comments"
+	FieldMentions                   = "mentions"
+	FieldStoryInsights              = "story_insights"
+	FieldMessages                   = "messages"
+	FieldMessageEchoes              = "message_echoes"
+	FieldMessageEdit                = "message_edit"
+	FieldMessageReactions           = "message_reactions"
+	FieldMessagingPostbacks         = "messaging_postbacks"
+	FieldMessagingOptins            = "messaging_optins"
+	FieldMessagingReferral          = "messaging_referral"
+	FieldMessagingSeen              = "messaging_seen"
+	FieldMessagingHandover          = "messaging_handover"
+	FieldMessagingPolicyEnforcement = "messaging_policy_enforcement"
+	FieldResponseFeedback           = "response_feedback"
+	FieldStandby                    = "standby"
+)
+
+// SubscribedApp is an app subscribed to an account's webhooks. With
+// Instagram Login the app is identified by AppID; with Facebook Login (a
+// Page's subscribed_apps) by ID and Name.
+type SubscribedApp struct {
+	AppID            string   `json:"app_id,omitempty"`
+	ID               string   `json:"id,omitempty"`
+	Name             string   `json:"name,omitempty"`
+	Link             string   `json:"link,omitempty"`
+	Category         string   `json:"category,omitempty"`
+	SubscribedFields []string `json:"subscribed_fields"`
+}
+
+// SubscribedApps lists the apps subscribed to the account's webhooks and
+// their fields: with Instagram Login, accountID is the Instagram account
+// (or "me"); with Facebook Login, the linked Page, called with a Page token.
+//
+// Meta API: GET /{ig-user-id}/subscribed_apps
+func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) ([]SubscribedApp, error) {
+	if err := checkID("accountID", accountID); err != nil {
+		return nil, err
+	}
+	var out Page[SubscribedApp]
+	if err := s.client.get(ctx, pathEscape(accountID)+"/subscribed_apps", nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Subscribe opts the account in to the webhook fields for the calling app
+// (POST on the same edge), replacing the fields subscribed before.
+// accountID is as for SubscribedApps.
+//
+// Meta API: GET /{ig-user-id}/subscribed_apps
+func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, fields ...string) error {
+	if err := checkID("accountID", accountID); err != nil {
+		return err
+	}
+	list, err := fieldList("fields", fields)
+	if err != nil {
+		return err
+	}
+	var out Success
+	if err := s.client.post(ctx, pathEscape(accountID)+"/subscribed_apps", nil,
+		url.Values{"subscribed_fields": {list}}, &out); err != nil {
+		return err
+	}
+	return successOrError(out, "subscribed_apps")
+}
+
+// Unsubscribe removes the calling app's subscription from the account
+// (DELETE on the same edge). accountID is as for SubscribedApps.
+//
+// Meta API: GET /{ig-user-id}/subscribed_apps
+func (s *WebhooksService) Unsubscribe(ctx context.Context, accountID string) error {
+	if err := checkID("accountID", accountID); err != nil {
+		return err
+	}
+	var out Success
+	if err := s.client.delete(ctx, pathEscape(accountID)+"/subscribed_apps", nil, &out); err != nil {
+		return err
+	}
+	return successOrError(out, "subscribed_apps")
+}
+
+// AppSubscription is one object's webhook subscription of an app.
+type AppSubscription struct {
+	// Object is what the subscription is for: "instagram", "page", ...
+	Object      string `json:"object"`
+	CallbackURL string `json:"callback_url"`
+	Active      Bool   `json:"active"`
+	// Fields are the subscribed fields with the API version each was
+	// subscribed with.
+	Fields []AppSubscriptionField `json:"fields"`
+}
+
+// AppSubscriptionField is one subscribed field.
+type AppSubscriptionField struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+}
+
+// SubscribeAppOptions is an app-level subscription to create or extend.
+type SubscribeAppOptions struct {
+	// Object is the object subscribed to; "instagram" when empty.
+	Object string `url:"object"`
+	// CallbackURL is the HTTPS endpoint deliveries go to. Meta sends a
+	// verification request to it before accepting the subscription.
+	CallbackURL string `url:"callback_url"`
+	// VerifyToken is echoed in the verification request
+	// (WithVerifyToken on the handler's side).
+	VerifyToken string `url:"verify_token"`
+	// Fields are the fields to subscribe to.
+	Fields []string `url:"fields,comma"`
+	// IncludeValues asks for the changed values in deliveries, not only
+	// the names of the changed fields.
+	IncludeValues *bool `url:"include_values,omitempty"`
+}
+
+// appTokenValues carries an app token as the access_token parameter and
+// marks the request to go without the client's own token.
+func appTokenValues(appToken string) url.Values { return url.Values{"access_token": {appToken}} }
+
+// AppSubscriptions lists the app's webhook subscriptions (GET on the
+// subscriptions edge). appToken is the
+// app token, "app-id|app-secret"; it replaces the client's token for this call.
+//
+// Meta API: POST /{app-id}/subscriptions
+func (s *WebhooksService) AppSubscriptions(ctx context.Context, appID, appToken string) ([]AppSubscription, error) {
+	if err := checkAppCall(appID, appToken); err != nil {
+		return nil, err
+	}
+	var out Page[AppSubscription]
+	if err := s.appCall(ctx, "GET", appID, appTokenValues(appToken), nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// SubscribeApp creates or extends the app's subscription to an object's
+// fields (fields add to those subscribed before; the callback URL and
+// verify token replace the earlier ones). Meta first verifies the callback
+// URL; the call fails when the callback does not answer the challenge.
+// appToken is as for AppSubscriptions. Meta may answer success as the
+// string "true"; both forms are accepted.
+//
+// Meta API: POST /{app-id}/subscriptions
+func (s *WebhooksService) SubscribeApp(ctx context.Context, appID, appToken string, opts SubscribeAppOptions) error {
+	if err := checkAppCall(appID, appToken); err != nil {
+		return err
+	}
+	if opts.Object == "" {
+		opts.Object = "instagram"
+	}
+	if strings.TrimSpace(opts.CallbackURL) == "" {
+		return &ValidationError{Field: "CallbackURL", Rule: "must not be empty"}
+	}
+	if u, err := url.Parse(opts.CallbackURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return &ValidationError{Field: "CallbackURL", Rule: "must be an absolute http(s) URL"}
+	}
+	if opts.VerifyToken == "" {
+		return &ValidationError{Field: "VerifyToken", Rule: "must not be empty"}
+	}
+	if _, err := fieldList("Fields", opts.Fields); err != nil {
+		return err
+	}
+	var out Success
+	if err := s.appCall(ctx, "POST", appID, appTokenValues(appToken), opts, &out); err != nil {
+		return err
+	}
+	return successOrError(out, "subscriptions")
+}
+
+// UnsubscribeApp removes fields from the app's subscription to object, or
+// the whole subscription to object when no fields are given (DELETE on the
+// subscriptions edge). appToken is as for AppSubscriptions.
+//
+// Meta API: POST /{app-id}/subscriptions
+func (s *WebhooksService) UnsubscribeApp(ctx context.Context, appID, appToken, object string, fields ...string) error {
+	if err := checkAppCall(appID, appToken); err != nil {
+		return err
+	}
+	if object == "" {
+		return &ValidationError{Field: "object", Rule: "must not be empty"}
+	}
+	q := appTokenValues(appToken)
+	q.Set("object", object)
+	if len(fields) > 0 {
+		list, err := fieldList("fields", fields)
+		if err != nil {
+			return err
+		}
+		q.Set("fields", list)
+	}
+	var out Success
+	if err := s.appCall(ctx, "DELETE", appID, q, nil, &out); err != nil {
+		return err
+	}
+	return successOrError(out, "subscriptions")
+}
+
+// appCall sends a request on /{app-id}/subscriptions with the app token
+// instead of the client's token.
+func (s *WebhooksService) appCall(ctx context.Context, method, appID string, q url.Values, body, v any) error {
+	req, err := s.client.NewRequest(ctx, method, pathEscape(appID)+"/subscriptions", q, body)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.Do(withoutAuth(req), v)
+	return err
+}
+
+func checkAppCall(appID, appToken string) error {
+	if err := checkID("appID", appID); err != nil {
+		return err
+	}
+	if id, secret, ok := strings.Cut(appToken, "|"); !ok || id == "" || secret == "" {
+		return &ValidationError{Field: "appToken", Rule: `must be an app token "app-id|app-secret"`}
+	}
+	return nil
+}
+
+// fieldList joins webhook field names with commas, refusing empty lists
+// and names that are empty or hold a comma.
+func fieldList(what string, fields []string) (string, error) {
+	if len(fields) == 0 {
+		return "", &ValidationError{Field: what, Rule: "must name at least one field"}
+	}
+	for _, f := range fields {
+		if f == "" || strings.ContainsAny(f, ", ") {
+			return "", &ValidationError{Field: what, Rule: "field names must be non-empty and hold no comma or space"}
+		}
+	}
+	return strings.Join(fields, ","), nil
+}
+
+// successOrError turns {"success":false} into an error.
+func successOrError(out Success, what string) error {
+	if !out.Success {
+		return &Error{Message: what + ": the API did not report success"}
+	}
+	return nil
+}
