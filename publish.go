@@ -1,0 +1,1054 @@
+package instagram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Publishing on Instagram is a three-step flow: create a media container
+// (POST /{ig-user-id}/media), wait until Meta has fetched and processed the
+// media (GET /{ig-container-id} until status_code is FINISHED), then publish
+// it (POST /{ig-user-id}/media_publish). The Publish* methods run the whole
+// flow; CreateContainer, UploadVideo, WaitForContainer and PublishContainer
+// are the single steps, for schedulers that create containers ahead of time.
+//
+// No step that creates something is ever sent twice blindly. When the answer
+// to media_publish is lost (a dropped connection, a 5xx after Meta acted),
+// the SDK reads the container's status first: a PUBLISHED container is not
+// published again, the new media is looked up and returned instead.
+
+// ContainerMediaType is the media_type of a container.
+type ContainerMediaType string
+
+// Container media types. An image container sends no media_type at all.
+const (
+	// ContainerImage is a feed image (no media_type is sent).
+	ContainerImage ContainerMediaType = "IMAGE"
+	// ContainerVideo is a video item of a carousel. Meta no longer takes
+	// single feed videos of this type: publish them as ContainerReels.
+	ContainerVideo ContainerMediaType = "VIDEO"
+	// ContainerReels is a reel.
+	ContainerReels ContainerMediaType = "REELS"
+	// ContainerStories is a story, from an image or a video.
+	ContainerStories ContainerMediaType = "STORIES"
+	// ContainerCarousel is the album of a carousel.
+	ContainerCarousel ContainerMediaType = "CAROUSEL"
+)
+
+// ContainerStatusCode is the status_code of a container.
+type ContainerStatusCode string
+
+// Container status codes.
+const (
+	// ContainerInProgress: Meta is still fetching or processing the media.
+	ContainerInProgress ContainerStatusCode = "IN_PROGRESS"
+	// ContainerFinished: the container is ready to be published.
+	ContainerFinished ContainerStatusCode = "FINISHED"
+	// ContainerPublished: the container's media has been published.
+	ContainerPublished ContainerStatusCode = "PUBLISHED"
+	// ContainerFailed: processing failed; Status carries Meta's reason.
+	ContainerFailed ContainerStatusCode = "ERROR"
+	// ContainerExpired: the container was not published within 24 hours.
+	ContainerExpired ContainerStatusCode = "EXPIRED"
+)
+
+// Container is a media container (Meta's IG Container,
+// ShadowIGMediaBuilder): the answer to CreateContainer and to
+// ContainerStatus.
+type Container struct {
+	// ID is the container id, the creation_id of media_publish.
+	ID string `json:"id"`
+	// URI is the upload address Meta returns for a resumable container.
+	URI string `json:"uri,omitempty"`
+	// StatusCode is IN_PROGRESS, FINISHED, PUBLISHED, ERROR or EXPIRED.
+	StatusCode ContainerStatusCode `json:"status_code,omitempty"`
+	// Status is Meta's status text; on ERROR it names the error code.
+	Status string `json:"status,omitempty"`
+	// VideoStatus reports the upload and processing phases of a video.
+	VideoStatus *VideoStatus `json:"video_status,omitempty"`
+	// CopyrightCheckStatus is the copyright check of a video.
+	CopyrightCheckStatus *CopyrightCheckStatus `json:"copyright_check_status,omitempty"`
+}
+
+// VideoStatus is Meta's IGResumableVideoUploadStatus: how far the upload
+// and the processing of a container's video are.
+type VideoStatus struct {
+	UploadingPhase  *VideoUploadingPhase  `json:"uploading_phase,omitempty"`
+	ProcessingPhase *VideoProcessingPhase `json:"processing_phase,omitempty"`
+}
+
+// VideoUploadingPhase is Meta's VideoStatusUploadingPhase.
+type VideoUploadingPhase struct {
+	Status string `json:"status,omitempty"`
+	// BytesTransferred is how many bytes of the file the server holds: the
+	// offset an interrupted upload continues from.
+	BytesTransferred int64              `json:"bytes_transferred"`
+	SourceFileSize   int64              `json:"source_file_size,omitempty"`
+	Errors           []VideoStatusError `json:"errors,omitempty"`
+}
+
+// VideoProcessingPhase is Meta's VideoStatusProcessingPhase.
+type VideoProcessingPhase struct {
+	Status string             `json:"status,omitempty"`
+	Errors []VideoStatusError `json:"errors,omitempty"`
+}
+
+// VideoStatusError is one error of a video phase.
+type VideoStatusError struct {
+	Code    int    `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Sentinel errors of the publishing flow, for errors.Is.
+var (
+	// ErrContainerFailed: the container reached status ERROR. A new
+	// container is needed.
+	ErrContainerFailed = errors.New("instagram: media container failed")
+	// ErrContainerExpired: the container was not published within 24
+	// hours. A new container is needed.
+	ErrContainerExpired = errors.New("instagram: media container expired")
+	// ErrContainerTimeout: the container was still not FINISHED when the
+	// maximum wait ran out. It may still finish; poll it again later.
+	ErrContainerTimeout = errors.New("instagram: media container not ready in time")
+	// ErrPublishUnconfirmed: the answer to a publish was lost and the SDK
+	// could not establish the result. It did not publish again; see
+	// UnconfirmedPublishError.
+	ErrPublishUnconfirmed = errors.New("instagram: publish not confirmed")
+)
+
+// ContainerError reports a container that cannot be published: status
+// ERROR or EXPIRED, or still IN_PROGRESS when the wait ran out. It matches
+// ErrContainerFailed, ErrContainerExpired or ErrContainerTimeout.
+type ContainerError struct {
+	// ContainerID is the container.
+	ContainerID string
+	// StatusCode is the last status code read.
+	StatusCode ContainerStatusCode
+	// Status is Meta's status text, such as "Error: Media upload has
+	// failed with error code 2207026".
+	Status string
+	// Err is the last error met while polling, if any (timeouts only).
+	Err error
+}
+
+// Error describes the container's state with Meta's status text.
+func (e *ContainerError) Error() string {
+	var what string
+	switch e.StatusCode {
+	case ContainerFailed:
+		what = "failed"
+	case ContainerExpired:
+		what = "expired"
+	default:
+		what = "not ready within the maximum wait (status " + string(e.StatusCode) + ")"
+	}
+	msg := fmt.Sprintf("instagram: media container %s %s", e.ContainerID, what)
+	if e.Status != "" {
+		msg += ": " + e.Status
+	}
+	if e.Err != nil {
+		msg += "; last error: " + e.Err.Error()
+	}
+	return msg
+}
+
+// Is matches ErrContainerFailed, ErrContainerExpired or ErrContainerTimeout.
+func (e *ContainerError) Is(target error) bool {
+	switch target {
+	case ErrContainerFailed:
+		return e.StatusCode == ContainerFailed
+	case ErrContainerExpired:
+		return e.StatusCode == ContainerExpired
+	case ErrContainerTimeout:
+		return e.StatusCode != ContainerFailed && e.StatusCode != ContainerExpired
+	}
+	return false
+}
+
+// Unwrap returns the last polling error, if any.
+func (e *ContainerError) Unwrap() error { return e.Err }
+
+// ErrorCode returns the Meta error code named in Status ("... error code
+// 2207026" or a bare "2207026"), 0 when there is none.
+func (e *ContainerError) ErrorCode() int {
+	s := strings.TrimSpace(e.Status)
+	end := len(s)
+	for end > 0 && (s[end-1] < '0' || s[end-1] > '9') {
+		end--
+	}
+	start := end
+	for start > 0 && s[start-1] >= '0' && s[start-1] <= '9' {
+		start--
+	}
+	n, _ := strconv.Atoi(s[start:end])
+	return n
+}
+
+// UnconfirmedPublishError reports a publish whose answer was lost and whose
+// outcome the SDK could not establish. The SDK did not publish again. Call
+// PublishContainer with the same container later: it checks the container's
+// status before publishing and returns the media if it was published.
+type UnconfirmedPublishError struct {
+	// ContainerID is the container that was being published.
+	ContainerID string
+	// Published is true when the container reported PUBLISHED but the new
+	// media was not found among the account's latest media.
+	Published bool
+	// Err is the error that left the outcome open.
+	Err error
+}
+
+// Error describes what is known.
+func (e *UnconfirmedPublishError) Error() string {
+	if e.Published {
+		return fmt.Sprintf("instagram: container %s was published, but the new media was not found: %v", e.ContainerID, e.Err)
+	}
+	return fmt.Sprintf("instagram: publishing container %s: outcome unknown, not published again: %v", e.ContainerID, e.Err)
+}
+
+// Is matches ErrPublishUnconfirmed.
+func (e *UnconfirmedPublishError) Is(target error) bool { return target == ErrPublishUnconfirmed }
+
+// Unwrap returns the underlying error.
+func (e *UnconfirmedPublishError) Unwrap() error { return e.Err }
+
+// ReadBackError reports a media that was published but could not be read
+// back afterwards. The publish succeeded: do not publish again. The Media
+// returned with it carries the id.
+type ReadBackError struct {
+	// MediaID is the id of the published media.
+	MediaID string
+	// Err is the error of the read.
+	Err error
+}
+
+// Error names the published media and the failed read.
+func (e *ReadBackError) Error() string {
+	return fmt.Sprintf("instagram: media %s was published, but reading it back failed: %v", e.MediaID, e.Err)
+}
+
+// Unwrap returns the error of the read.
+func (e *ReadBackError) Unwrap() error { return e.Err }
+
+// UserTag tags an Instagram user in a media. X and Y place the tag on an
+// image, from the top-left corner, each within 0-1; they are sent for
+// images only (videos, reels and stories tag without coordinates).
+type UserTag struct {
+	Username string
+	X, Y     float64
+}
+
+// TrialParams makes a reel a trial reel, shown to non-followers first.
+type TrialParams struct {
+	// GraduationStrategy is "MANUAL" or "SS_PERFORMANCE".
+	GraduationStrategy string `json:"graduation_strategy"`
+}
+
+// ContainerOptions are the parameters of POST /{ig-user-id}/media. Set
+// ImageURL or VideoURL (or UploadType "resumable" for a video sent with
+// UploadVideo), or Children for a carousel album.
+type ContainerOptions struct {
+	// MediaType is the kind of container; empty means an image.
+	MediaType ContainerMediaType
+	// ImageURL is a public JPEG address Meta downloads (image_url).
+	ImageURL string
+	// VideoURL is a public video address Meta downloads (video_url).
+	VideoURL string
+	// UploadType "resumable" creates a video container whose file is sent
+	// with UploadVideo or UploadVideoURL instead of VideoURL.
+	UploadType string
+	// IsCarouselItem marks an item of a carousel (images and VIDEO).
+	IsCarouselItem bool
+	// Children are the item containers of a CAROUSEL album (2-10).
+	Children []string
+	// Caption: at most 2200 characters, 30 hashtags and 20 @mentions; not
+	// on carousel items or stories.
+	Caption string
+	// AltText describes an image for screen readers (images only, at most
+	// 1000 characters).
+	AltText string
+	// LocationID is the id of a Facebook Page with a location.
+	LocationID string
+	// UserTags tags users; see UserTag.
+	UserTags []UserTag
+	// ProductTags tags catalog products (at most 5). Tags on images need a
+	// position (ImageProductTag); on videos a position is not sent.
+	ProductTags []ProductTagInput
+	// Collaborators invites up to 3 accounts by username (not on stories).
+	Collaborators []string
+	// CoverURL is a public image used as the cover of a reel or video; it
+	// wins over ThumbOffset.
+	CoverURL string
+	// ThumbOffset picks the video frame used as the cover (sent in
+	// milliseconds).
+	ThumbOffset time.Duration
+	// ShareToFeed also shows a reel in the feed (reels only).
+	ShareToFeed *bool
+	// AudioName names the audio of a reel (reels only).
+	AudioName string
+	// TrialParams makes a reel a trial reel (reels only).
+	TrialParams *TrialParams
+}
+
+// Limits Meta puts on container parameters, checked before any call.
+const (
+	MaxCaptionLength   = 2200
+	MaxCaptionHashtags = 30
+	MaxCaptionMentions = 20
+	MaxAltTextLength   = 1000
+	MaxCarouselItems   = 10
+	MinCarouselItems   = 2
+	MaxCollaborators   = 3
+)
+
+// containerBody is the JSON body of POST /{ig-user-id}/media.
+type containerBody struct {
+	MediaType      string            `json:"media_type,omitempty"`
+	ImageURL       string            `json:"image_url,omitempty"`
+	VideoURL       string            `json:"video_url,omitempty"`
+	UploadType     string            `json:"upload_type,omitempty"`
+	IsCarouselItem bool              `json:"is_carousel_item,omitempty"`
+	Children       []string          `json:"children,omitempty"`
+	Caption        string            `json:"caption,omitempty"`
+	AltText        string            `json:"alt_text,omitempty"`
+	LocationID     string            `json:"location_id,omitempty"`
+	UserTags       []tagJSON         `json:"user_tags,omitempty"`
+	ProductTags    []ProductTagInput `json:"product_tags,omitempty"`
+	Collaborators  []string          `json:"collaborators,omitempty"`
+	CoverURL       string            `json:"cover_url,omitempty"`
+	ThumbOffset    string            `json:"thumb_offset,omitempty"`
+	ShareToFeed    *bool             `json:"share_to_feed,omitempty"`
+	AudioName      string            `json:"audio_name,omitempty"`
+	TrialParams    *TrialParams      `json:"trial_params,omitempty"`
+}
+
+// tagJSON is one user tag on the wire.
+type tagJSON struct {
+	Username string   `json:"username"`
+	X        *float64 `json:"x,omitempty"`
+	Y        *float64 `json:"y,omitempty"`
+}
+
+// isImage tells whether the container holds an image (feed image, image
+// story or image carousel item).
+func (o *ContainerOptions) isImage() bool {
+	switch o.MediaType {
+	case "", ContainerImage:
+		return true
+	case ContainerStories:
+		return o.ImageURL != ""
+	}
+	return false
+}
+
+func (o *ContainerOptions) body() containerBody {
+	b := containerBody{
+		ImageURL: o.ImageURL, VideoURL: o.VideoURL, UploadType: o.UploadType,
+		IsCarouselItem: o.IsCarouselItem, Children: o.Children, Caption: o.Caption,
+		AltText: o.AltText, LocationID: o.LocationID, Collaborators: o.Collaborators,
+		CoverURL: o.CoverURL, ShareToFeed: o.ShareToFeed, AudioName: o.AudioName,
+		TrialParams: o.TrialParams,
+	}
+	if o.MediaType != "" && o.MediaType != ContainerImage {
+		b.MediaType = string(o.MediaType)
+	}
+	if o.ThumbOffset > 0 {
+		b.ThumbOffset = strconv.FormatInt(o.ThumbOffset.Milliseconds(), 10)
+	}
+	image := o.isImage()
+	for _, t := range o.UserTags {
+		j := tagJSON{Username: t.Username}
+		if image {
+			x, y := t.X, t.Y
+			j.X, j.Y = &x, &y
+		}
+		b.UserTags = append(b.UserTags, j)
+	}
+	for _, t := range o.ProductTags {
+		if !image {
+			t.Positioned = false
+		}
+		b.ProductTags = append(b.ProductTags, t)
+	}
+	return b
+}
+
+// CreateContainer creates a media container for the account. The options
+// are checked against Meta's rules first; a violation returns a
+// *ValidationError naming the rule, without any call. The answer holds the
+// container id (and, for resumable containers, Meta's upload URI).
+//
+// Meta API: POST /{ig-user-id}/media
+func (s *MediaService) CreateContainer(ctx context.Context, userID string, opts *ContainerOptions) (*Container, error) {
+	if err := checkID("user id", userID); err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		return nil, &ValidationError{Field: "options", Rule: "must not be nil"}
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return s.createContainer(ctx, userID, opts)
+}
+
+func (s *MediaService) createContainer(ctx context.Context, userID string, opts *ContainerOptions) (*Container, error) {
+	c := new(Container)
+	if err := s.client.post(ctx, pathEscape(userID)+"/media", nil, JSONBody(opts.body()), c); err != nil {
+		return nil, err
+	}
+	if c.ID == "" {
+		return nil, &DecodeError{Method: http.MethodPost, Path: "/" + userID + "/media", Err: errors.New("answer carries no container id")}
+	}
+	return c, nil
+}
+
+// containerFields are the fields ContainerStatus asks for.
+const containerFields = "id,status,status_code,video_status"
+
+// ContainerStatus reads a container's status_code, status text and video
+// upload/processing status.
+//
+// Meta API: GET /{ig-container-id}
+func (s *MediaService) ContainerStatus(ctx context.Context, containerID string) (*Container, error) {
+	if err := checkID("container id", containerID); err != nil {
+		return nil, err
+	}
+	c := new(Container)
+	if err := s.client.get(ctx, pathEscape(containerID), fieldsQuery(containerFields), c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// fieldsQuery is a query with just a fields list.
+func fieldsQuery(fields string) url.Values {
+	return url.Values{"fields": {fields}}
+}
+
+// WaitOptions bound how a container is polled until it is FINISHED. Zero
+// fields take their defaults.
+type WaitOptions struct {
+	// MaxWait is how long to poll before giving up with
+	// ErrContainerTimeout; 0 means 5 minutes (Meta advises polling for at
+	// most 5 minutes). The context may end the wait earlier.
+	MaxWait time.Duration
+	// Interval is the first pause between polls; 0 means 2 seconds. Each
+	// pause doubles, up to MaxInterval.
+	Interval time.Duration
+	// MaxInterval caps one pause; 0 means 30 seconds.
+	MaxInterval time.Duration
+}
+
+func (o *WaitOptions) withDefaults() WaitOptions {
+	var w WaitOptions
+	if o != nil {
+		w = *o
+	}
+	if w.MaxWait <= 0 {
+		w.MaxWait = 5 * time.Minute
+	}
+	if w.Interval <= 0 {
+		w.Interval = 2 * time.Second
+	}
+	if w.MaxInterval <= 0 {
+		w.MaxInterval = 30 * time.Second
+	}
+	if w.MaxInterval < w.Interval {
+		w.MaxInterval = w.Interval
+	}
+	return w
+}
+
+// WaitForContainer polls a container with growing pauses until it is
+// FINISHED (or already PUBLISHED) and returns its last status. ERROR and
+// EXPIRED end the wait with a *ContainerError carrying Meta's status text;
+// so does a container still IN_PROGRESS after MaxWait. Transient failures
+// of a poll are polled through; other errors end the wait. ctx bounds the
+// whole wait.
+//
+// Meta API: GET /{ig-container-id}
+func (s *MediaService) WaitForContainer(ctx context.Context, containerID string, opts *WaitOptions) (*Container, error) {
+	if err := checkID("container id", containerID); err != nil {
+		return nil, err
+	}
+	return s.waitFor(ctx, containerID, opts.withDefaults())
+}
+
+func (s *MediaService) waitFor(ctx context.Context, containerID string, w WaitOptions) (*Container, error) {
+	deadline := time.Now().Add(w.MaxWait)
+	pause := w.Interval
+	var (
+		last    *Container
+		lastErr error
+	)
+	for {
+		c, err := s.ContainerStatus(ctx, containerID)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil || !IsRetryable(err) {
+				return last, err
+			}
+			lastErr = err
+		default:
+			last, lastErr = c, nil
+			switch c.StatusCode {
+			case ContainerFinished, ContainerPublished:
+				return c, nil
+			case ContainerFailed, ContainerExpired:
+				return c, &ContainerError{ContainerID: containerID, StatusCode: c.StatusCode, Status: c.Status}
+			}
+		}
+		if time.Now().Add(pause).After(deadline) {
+			e := &ContainerError{ContainerID: containerID, StatusCode: ContainerInProgress, Err: lastErr}
+			if last != nil {
+				e.StatusCode, e.Status = last.StatusCode, last.Status
+			}
+			return last, e
+		}
+		if err := sleepCtx(ctx, pause); err != nil {
+			return last, err
+		}
+		pause = min(pause*2, w.MaxInterval)
+	}
+}
+
+// publishedFields are read back from a new media.
+const publishedFields = "id,caption,media_type,media_product_type,media_url,permalink,shortcode,thumbnail_url,timestamp,username"
+
+// publishSkew is how much earlier than the client's clock at the publish
+// a media's timestamp may be and still be taken for the media a lost
+// publish created (client and server clocks differ, timestamps are in
+// whole seconds).
+const publishSkew = 10 * time.Minute
+
+// maxPublishSends bounds how many times one container is sent to
+// media_publish: only ever again after Meta answered "not ready" or the
+// container was seen unpublished.
+const maxPublishSends = 4
+
+// publishHint describes the media a container becomes, to recognise it
+// among the account's media when the answer to media_publish was lost.
+type publishHint struct {
+	known       bool // the fields below are set
+	story       bool
+	mediaType   MediaType
+	productType MediaProductType
+	caption     string
+}
+
+// PublishContainer publishes a container and returns the new media, read
+// back with its permalink. A container still IN_PROGRESS ("not ready",
+// code 9007) is waited for, within opts, and sent again.
+//
+// It never publishes twice: when the answer is lost (network error, 5xx,
+// unreadable answer), it reads the container's status. A PUBLISHED
+// container is not sent again; the new media is looked up among the
+// account's latest media and stories (created after the call started) and
+// returned. Only a container still FINISHED is published again. When the
+// outcome cannot be established the error is an *UnconfirmedPublishError.
+//
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-container-id}
+// Meta API: GET /{ig-user-id}/media
+// Meta API: GET /{ig-user-id}/stories
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishContainer(ctx context.Context, userID, containerID string, opts *WaitOptions) (*Media, error) {
+	if err := checkID("user id", userID); err != nil {
+		return nil, err
+	}
+	if err := checkID("container id", containerID); err != nil {
+		return nil, err
+	}
+	return s.publish(ctx, userID, containerID, publishHint{}, opts.withDefaults())
+}
+
+// isNotReady recognises Meta's answer to publishing a container that is not
+// FINISHED yet (9007/2207027, "Media ID is not available").
+func isNotReady(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.Code == 9007 || e.Subcode == 2207027)
+}
+
+// refused recognises answers after which Meta certainly did not publish.
+func refused(err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve) || errors.Is(err, ErrRateLimited) || errors.Is(err, ErrPublishLimit) ||
+		errors.Is(err, ErrSpamRestricted) || errors.Is(err, ErrTokenExpired) ||
+		errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrPermission)
+}
+
+// definite recognises a refusal by Meta: a 4xx Graph error not marked
+// transient.
+func definite(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.HTTPStatus >= 400 && e.HTTPStatus < 500 && !e.isTransient()
+}
+
+func (s *MediaService) publish(ctx context.Context, userID, containerID string, hint publishHint, w WaitOptions) (*Media, error) {
+	start := time.Now()
+	path := pathEscape(userID) + "/media_publish"
+	for sends := 1; ; sends++ {
+		var out struct {
+			ID ID `json:"id"`
+		}
+		err := s.client.post(ctx, path, nil, url.Values{"creation_id": {containerID}}, &out)
+		if err == nil && out.ID != "" {
+			return s.readBack(ctx, string(out.ID))
+		}
+		if err == nil {
+			err = &DecodeError{Method: http.MethodPost, Path: "/" + userID + "/media_publish", Err: errors.New("answer carries no media id")}
+		}
+		if ctx.Err() != nil {
+			// The request may have reached Meta; nothing can be checked now.
+			return nil, &UnconfirmedPublishError{ContainerID: containerID, Err: err}
+		}
+		if isNotReady(err) {
+			if sends >= maxPublishSends {
+				return nil, err
+			}
+			if _, werr := s.waitFor(ctx, containerID, w); werr != nil {
+				return nil, werr
+			}
+			continue
+		}
+		if refused(err) {
+			return nil, err
+		}
+
+		// The publish may have happened: the container knows.
+		if serr := sleepCtx(ctx, w.Interval); serr != nil {
+			return nil, &UnconfirmedPublishError{ContainerID: containerID, Err: err}
+		}
+		st, werr := s.waitFor(ctx, containerID, w)
+		var ce *ContainerError
+		switch {
+		case errors.As(werr, &ce) && (ce.StatusCode == ContainerFailed || ce.StatusCode == ContainerExpired):
+			return nil, werr
+		case werr != nil:
+			if definite(err) {
+				return nil, err
+			}
+			return nil, &UnconfirmedPublishError{ContainerID: containerID, Err: errors.Join(err, werr)}
+		case st.StatusCode == ContainerPublished:
+			id, ferr := s.findPublished(ctx, userID, hint, start, w)
+			if ferr != nil {
+				return nil, &UnconfirmedPublishError{ContainerID: containerID, Published: true, Err: ferr}
+			}
+			return s.readBack(ctx, id)
+		}
+		// FINISHED: Meta did not publish it; sending again cannot duplicate.
+		if definite(err) || sends >= maxPublishSends {
+			return nil, err
+		}
+		s.client.logger.LogAttrs(ctx, slog.LevelInfo, "instagram: container not published after a failed publish; publishing again",
+			slog.String("container", containerID), slog.String("error", err.Error()))
+	}
+}
+
+// findPublished looks for the media a container became among the
+// account's latest media (or stories): Meta offers no field linking a
+// container to its media. A candidate is newer than the publish call
+// (less publishSkew) and, when known, has the container's type, product
+// type and caption; the newest candidate wins.
+func (s *MediaService) findPublished(ctx context.Context, userID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
+	edges := []string{"media", "stories"}
+	switch {
+	case hint.known && hint.story:
+		edges = []string{"stories"}
+	case hint.known:
+		edges = []string{"media"}
+	}
+	since := start.Add(-publishSkew)
+	q := url.Values{"fields": {"id,caption,media_type,media_product_type,timestamp"}, "limit": {"25"}}
+	pause := w.Interval
+	var lastErr error
+	for try := 0; try < 3; try++ {
+		if try > 0 {
+			if err := sleepCtx(ctx, pause); err != nil {
+				return "", err
+			}
+			pause = min(pause*2, w.MaxInterval)
+		}
+		for _, edge := range edges {
+			page, err := listPage[Media](ctx, s.client, pathEscape(userID)+"/"+edge, q)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			for _, m := range page.Data {
+				if !m.Timestamp.IsZero() && m.Timestamp.Before(since) {
+					break // newest first: the rest is older still
+				}
+				if hint.matches(&m) {
+					return m.ID, nil
+				}
+			}
+		}
+	}
+	if lastErr != nil {
+		return "", lastErr
+	}
+	return "", errors.New("no media created since the publish call matches the container")
+}
+
+func (h publishHint) matches(m *Media) bool {
+	if !h.known {
+		return true
+	}
+	if m.MediaType != "" && h.mediaType != "" && m.MediaType != h.mediaType {
+		return false
+	}
+	if m.MediaProductType != "" && h.productType != "" && m.MediaProductType != h.productType {
+		return false
+	}
+	return h.story || strings.TrimSpace(m.Caption) == strings.TrimSpace(h.caption)
+}
+
+// readBack reads a new media. On failure it still returns the media's id,
+// with a *ReadBackError.
+func (s *MediaService) readBack(ctx context.Context, mediaID string) (*Media, error) {
+	m := new(Media)
+	if err := s.client.get(ctx, pathEscape(mediaID), fieldsQuery(publishedFields), m); err != nil {
+		return &Media{ID: mediaID}, &ReadBackError{MediaID: mediaID, Err: err}
+	}
+	if m.ID == "" {
+		m.ID = mediaID
+	}
+	return m, nil
+}
+
+// PublishOptions are the options of the Publish* methods. Each kind of
+// media takes only some of them; one that does not apply is a
+// *ValidationError before any call.
+type PublishOptions struct {
+	// Caption of the post (not stories): at most 2200 characters, 30
+	// hashtags and 20 @mentions.
+	Caption string
+	// AltText describes an image (PublishImage only; carousel items carry
+	// their own).
+	AltText string
+	// LocationID is a Facebook Page with a location.
+	LocationID string
+	// UserTags tags users (on carousels, tag the items instead).
+	UserTags []UserTag
+	// ProductTags tags catalog products, at most 5 (on carousels, tag the
+	// items instead).
+	ProductTags []ProductTagInput
+	// Collaborators invites up to 3 accounts (not on stories).
+	Collaborators []string
+
+	// CoverURL is a public image used as the cover (reels and videos).
+	CoverURL string
+	// ThumbOffset picks the video frame used as the cover (reels and
+	// videos).
+	ThumbOffset time.Duration
+	// ShareToFeed also shows a reel in the feed (PublishReel; Meta's
+	// default is true).
+	ShareToFeed *bool
+	// AudioName names the audio of a reel or video.
+	AudioName string
+
+	// Wait bounds how each container is polled until it is ready.
+	Wait WaitOptions
+}
+
+// VideoSource is a video to publish. Set exactly one of URL, Reader (with
+// Size) or FileURL.
+type VideoSource struct {
+	// URL is a public address Meta downloads the video from (video_url).
+	URL string
+	// Reader is streamed to Meta's upload host with a resumable upload;
+	// Size is its length in bytes. If Reader also implements io.Seeker or
+	// io.ReaderAt, an interrupted upload continues where the server
+	// stopped.
+	Reader io.Reader
+	Size   int64
+	// FileURL is a public address handed to the upload host (file_url
+	// header) of a resumable container.
+	FileURL string
+}
+
+func (v *VideoSource) validate(field string) error {
+	n := 0
+	for _, set := range []bool{v.URL != "", v.Reader != nil, v.FileURL != ""} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n != 1:
+		return &ValidationError{Field: field, Rule: "set exactly one of URL, Reader or FileURL"}
+	case v.Reader != nil && v.Size <= 0:
+		return &ValidationError{Field: field + ".Size", Rule: "a Reader needs its size in bytes"}
+	case v.Reader == nil && v.Size != 0:
+		return &ValidationError{Field: field + ".Size", Rule: "only a Reader takes a size"}
+	}
+	return nil
+}
+
+// apply sets the container's video: video_url, or a resumable upload.
+func (v *VideoSource) apply(o *ContainerOptions) {
+	if v.URL != "" {
+		o.VideoURL = v.URL
+	} else {
+		o.UploadType = "resumable"
+	}
+}
+
+// StorySource is the image or video of a story: set ImageURL or Video.
+type StorySource struct {
+	// ImageURL is a public JPEG address Meta downloads.
+	ImageURL string
+	// Video is a video to publish.
+	Video *VideoSource
+}
+
+// CarouselItem is one image or video of a carousel: set ImageURL or Video.
+type CarouselItem struct {
+	// ImageURL is a public JPEG address Meta downloads.
+	ImageURL string
+	// Video is a video item.
+	Video *VideoSource
+	// AltText describes an image item.
+	AltText string
+	// UserTags tags users on the item.
+	UserTags []UserTag
+	// ProductTags tags products on the item.
+	ProductTags []ProductTagInput
+}
+
+// step is one container to create: its options and, for resumable
+// containers, the video to upload into it.
+type step struct {
+	opts  ContainerOptions
+	video *VideoSource
+}
+
+// containerFrom turns publish options into container options.
+func containerFrom(mt ContainerMediaType, o *PublishOptions) ContainerOptions {
+	return ContainerOptions{
+		MediaType: mt, Caption: o.Caption, AltText: o.AltText, LocationID: o.LocationID,
+		UserTags: o.UserTags, ProductTags: o.ProductTags, Collaborators: o.Collaborators,
+		CoverURL: o.CoverURL, ThumbOffset: o.ThumbOffset, ShareToFeed: o.ShareToFeed, AudioName: o.AudioName,
+	}
+}
+
+func orEmpty(o *PublishOptions) *PublishOptions {
+	if o == nil {
+		return &PublishOptions{}
+	}
+	return o
+}
+
+// create creates a step's container and uploads its video, if any.
+func (s *MediaService) create(ctx context.Context, userID string, st *step) (*Container, error) {
+	c, err := s.createContainer(ctx, userID, &st.opts)
+	if err != nil {
+		return nil, err
+	}
+	if v := st.video; v != nil && st.opts.UploadType == "resumable" {
+		if v.Reader != nil {
+			err = s.UploadVideo(ctx, c.ID, v.Reader, v.Size)
+		} else {
+			err = s.UploadVideoURL(ctx, c.ID, v.FileURL)
+		}
+		if err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// run creates one container, waits for it and publishes it.
+func (s *MediaService) run(ctx context.Context, userID string, st *step, hint publishHint, w WaitOptions) (*Media, error) {
+	if err := checkID("user id", userID); err != nil {
+		return nil, err
+	}
+	if err := st.opts.Validate(); err != nil {
+		return nil, err
+	}
+	c, err := s.create(ctx, userID, st)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.waitFor(ctx, c.ID, w); err != nil {
+		return nil, err
+	}
+	return s.publish(ctx, userID, c.ID, hint, w)
+}
+
+// PublishImage publishes an image to the feed from a public JPEG URL and
+// returns the new media with its permalink.
+//
+// Meta API: POST /{ig-user-id}/media
+// Meta API: GET /{ig-container-id}
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-user-id}/media
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishImage(ctx context.Context, userID, imageURL string, opts *PublishOptions) (*Media, error) {
+	o := orEmpty(opts)
+	st := &step{opts: containerFrom(ContainerImage, o)}
+	st.opts.ImageURL = imageURL
+	hint := publishHint{known: true, mediaType: MediaTypeImage, productType: MediaProductTypeFeed, caption: o.Caption}
+	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
+}
+
+// PublishVideo publishes a video to the feed. Meta retired single feed
+// videos (media_type VIDEO) in favour of reels, so the video is published
+// as a reel shared to the feed: it reads back as media_type VIDEO with
+// media_product_type REELS. ShareToFeed, if set, must be true.
+//
+// Meta API: POST /{ig-user-id}/media
+// Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
+// Meta API: GET /{ig-container-id}
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-user-id}/media
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishVideo(ctx context.Context, userID string, video VideoSource, opts *PublishOptions) (*Media, error) {
+	o := orEmpty(opts)
+	if o.ShareToFeed != nil && !*o.ShareToFeed {
+		return nil, &ValidationError{Field: "share_to_feed", Rule: "a feed video is shared to the feed; use PublishReel for a reel that is not"}
+	}
+	share := true
+	cp := *o
+	cp.ShareToFeed = &share
+	return s.publishReel(ctx, userID, video, &cp)
+}
+
+// PublishReel publishes a reel (ShareToFeed, CoverURL, ThumbOffset and
+// AudioName apply) and returns the new media.
+//
+// Meta API: POST /{ig-user-id}/media
+// Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
+// Meta API: GET /{ig-container-id}
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-user-id}/media
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishReel(ctx context.Context, userID string, video VideoSource, opts *PublishOptions) (*Media, error) {
+	return s.publishReel(ctx, userID, video, orEmpty(opts))
+}
+
+func (s *MediaService) publishReel(ctx context.Context, userID string, video VideoSource, o *PublishOptions) (*Media, error) {
+	if err := video.validate("video"); err != nil {
+		return nil, err
+	}
+	st := &step{opts: containerFrom(ContainerReels, o), video: &video}
+	video.apply(&st.opts)
+	hint := publishHint{known: true, mediaType: MediaTypeVideo, productType: MediaProductTypeReels, caption: o.Caption}
+	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
+}
+
+// PublishStory publishes a story from an image or a video. Stories take no
+// caption and no collaborators.
+//
+// Meta API: POST /{ig-user-id}/media
+// Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
+// Meta API: GET /{ig-container-id}
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-user-id}/stories
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishStory(ctx context.Context, userID string, src StorySource, opts *PublishOptions) (*Media, error) {
+	o := orEmpty(opts)
+	st := &step{opts: containerFrom(ContainerStories, o)}
+	hint := publishHint{known: true, story: true, productType: MediaProductTypeStory}
+	switch {
+	case (src.ImageURL == "") == (src.Video == nil):
+		return nil, &ValidationError{Field: "source", Rule: "set exactly one of ImageURL or Video"}
+	case src.Video != nil:
+		if err := src.Video.validate("video"); err != nil {
+			return nil, err
+		}
+		v := *src.Video
+		st.video = &v
+		v.apply(&st.opts)
+		hint.mediaType = MediaTypeVideo
+	default:
+		st.opts.ImageURL = src.ImageURL
+		hint.mediaType = MediaTypeImage
+	}
+	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
+}
+
+// PublishCarousel publishes a carousel of 2-10 images and videos: it
+// creates one container per item (uploading videos given as readers),
+// waits for them, creates the album with the caption, location and
+// collaborators of opts, waits for it and publishes it. Alt text, user tags
+// and product tags go on the items. Every item is checked before the first
+// call.
+//
+// Meta API: POST /{ig-user-id}/media
+// Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
+// Meta API: GET /{ig-container-id}
+// Meta API: POST /{ig-user-id}/media_publish
+// Meta API: GET /{ig-user-id}/media
+// Meta API: GET /{ig-media-id}
+func (s *MediaService) PublishCarousel(ctx context.Context, userID string, items []CarouselItem, opts *PublishOptions) (*Media, error) {
+	o := orEmpty(opts)
+	if err := checkID("user id", userID); err != nil {
+		return nil, err
+	}
+	if n := len(items); n < MinCarouselItems || n > MaxCarouselItems {
+		return nil, &ValidationError{Field: "children", Rule: fmt.Sprintf("a carousel holds %d-%d items (has %d)", MinCarouselItems, MaxCarouselItems, n)}
+	}
+	steps := make([]*step, len(items))
+	for i, it := range items {
+		st := &step{opts: ContainerOptions{IsCarouselItem: true, AltText: it.AltText, UserTags: it.UserTags, ProductTags: it.ProductTags}}
+		field := fmt.Sprintf("items[%d]", i)
+		switch {
+		case (it.ImageURL == "") == (it.Video == nil):
+			return nil, &ValidationError{Field: field, Rule: "set exactly one of ImageURL or Video"}
+		case it.Video != nil:
+			if err := it.Video.validate(field + ".video"); err != nil {
+				return nil, err
+			}
+			v := *it.Video
+			st.video = &v
+			st.opts.MediaType = ContainerVideo
+			v.apply(&st.opts)
+		default:
+			st.opts.MediaType = ContainerImage
+			st.opts.ImageURL = it.ImageURL
+		}
+		if err := st.opts.Validate(); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				return nil, &ValidationError{Field: field + "." + ve.Field, Rule: ve.Rule}
+			}
+			return nil, err
+		}
+		steps[i] = st
+	}
+	album := containerFrom(ContainerCarousel, o)
+	album.Children = make([]string, len(items))
+	for i := range album.Children {
+		album.Children[i] = "pending" // replaced by the item containers' ids
+	}
+	if err := album.Validate(); err != nil {
+		return nil, err
+	}
+
+	w := o.Wait.withDefaults()
+	for i, st := range steps {
+		c, err := s.create(ctx, userID, st)
+		if err != nil {
+			return nil, fmt.Errorf("instagram: carousel item %d: %w", i, err)
+		}
+		album.Children[i] = c.ID
+	}
+	for i, id := range album.Children {
+		if _, err := s.waitFor(ctx, id, w); err != nil {
+			return nil, fmt.Errorf("instagram: carousel item %d: %w", i, err)
+		}
+	}
+	hint := publishHint{known: true, mediaType: MediaTypeCarouselAlbum, productType: MediaProductTypeFeed, caption: o.Caption}
+	return s.run(ctx, userID, &step{opts: album}, hint, w)
+}
