@@ -1,13 +1,11 @@
 package instagram
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 )
 
@@ -459,99 +457,61 @@ var ErrMalformedWebhook = errors.New("instagram: malformed webhook body")
 // an envelope.
 func DecodeWebhook(body []byte) ([]WebhookEvent, error) {
 	var env struct {
-		Object string                       `json:"object"`
-		Entry  []map[string]json.RawMessage `json:"entry"`
+		Object string          `json:"object"`
+		Entry  []*webhookEntry `json:"entry"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, err)
 	}
-	var events []WebhookEvent
+	n := 0
 	for i, ent := range env.Entry {
 		if ent == nil {
 			return nil, fmt.Errorf("%w: entry %d is not an object", ErrMalformedWebhook, i)
 		}
-		base := WebhookEntry{Object: env.Object}
-		if raw, ok := ent["id"]; ok {
-			var id ID
-			if err := json.Unmarshal(raw, &id); err != nil {
-				return nil, fmt.Errorf("%w: entry %d: id: %v", ErrMalformedWebhook, i, err)
-			}
-			base.AccountID = string(id)
+		n += len(ent.Changes) + len(ent.ChangedFields) + len(ent.Messaging) + len(ent.Standby)
+	}
+	events := make([]WebhookEvent, 0, n)
+	for _, ent := range env.Entry {
+		base := WebhookEntry{Object: env.Object, AccountID: string(ent.ID), Time: ent.Time}
+		for _, ch := range ent.Changes {
+			e := base
+			e.Field, e.Raw = ch.Field, ch.Value
+			events = append(events, decodeChange(e))
 		}
-		if raw, ok := ent["time"]; ok {
-			if err := json.Unmarshal(raw, &base.Time); err != nil {
-				return nil, fmt.Errorf("%w: entry %d: time: %v", ErrMalformedWebhook, i, err)
-			}
+		for _, f := range ent.ChangedFields {
+			e := base
+			e.Field = f
+			events = append(events, &UnknownEvent{WebhookEntry: e})
 		}
-		// Keys in a fixed order, so that events come out in the order a
-		// reader of the body expects: changes, then messaging, then others.
-		for _, key := range entryArrays(ent) {
-			raw := ent[key]
-			switch key {
-			case "changes":
-				var changes []struct {
-					Field string          `json:"field"`
-					Value json.RawMessage `json:"value"`
-				}
-				if err := json.Unmarshal(raw, &changes); err != nil {
-					return nil, fmt.Errorf("%w: entry %d: changes: %v", ErrMalformedWebhook, i, err)
-				}
-				for _, ch := range changes {
-					e := base
-					e.Field, e.Raw = ch.Field, ch.Value
-					events = append(events, decodeChange(e))
-				}
-			case "changed_fields":
-				var fields []string
-				if err := json.Unmarshal(raw, &fields); err != nil {
-					return nil, fmt.Errorf("%w: entry %d: changed_fields: %v", ErrMalformedWebhook, i, err)
-				}
-				for _, f := range fields {
-					e := base
-					e.Field = f
-					events = append(events, &UnknownEvent{WebhookEntry: e})
-				}
-			default:
-				var items []json.RawMessage
-				if err := json.Unmarshal(raw, &items); err != nil {
-					return nil, fmt.Errorf("%w: entry %d: %s: %v", ErrMalformedWebhook, i, key, err)
-				}
-				for _, item := range items {
-					e := base
-					e.Raw = item
-					if key == "messaging" {
-						events = append(events, decodeMessaging(e, ""))
-					} else {
-						e.Field = key
-						events = append(events, &UnknownEvent{WebhookEntry: e})
-					}
-				}
-			}
+		for _, item := range ent.Messaging {
+			e := base
+			e.Raw = item
+			events = append(events, decodeMessaging(e, ""))
+		}
+		for _, item := range ent.Standby {
+			e := base
+			e.Field, e.Raw = "standby", item
+			events = append(events, &UnknownEvent{WebhookEntry: e})
 		}
 	}
 	return events, nil
 }
 
-// entryArrays lists the keys of an entry that hold events: changes,
-// messaging, then any other array (standby, ...), sorted.
-func entryArrays(ent map[string]json.RawMessage) []string {
-	var out, rest []string
-	for _, k := range []string{"changes", "changed_fields", "messaging"} {
-		if _, ok := ent[k]; ok {
-			out = append(out, k)
-		}
-	}
-	for k, v := range ent {
-		switch k {
-		case "id", "time", "uid", "changes", "changed_fields", "messaging":
-			continue
-		}
-		if v = bytes.TrimSpace(v); len(v) > 0 && v[0] == '[' {
-			rest = append(rest, k)
-		}
-	}
-	slices.Sort(rest)
-	return append(out, rest...)
+// webhookEntry is one entry of a delivery envelope. Events come out in the
+// order a reader of the body expects: changes, changed_fields, messaging,
+// standby.
+type webhookEntry struct {
+	ID      ID   `json:"id"`
+	Time    Time `json:"time"`
+	Changes []struct {
+		Field string          `json:"field"`
+		Value json.RawMessage `json:"value"`
+	} `json:"changes"`
+	ChangedFields []string          `json:"changed_fields"`
+	Messaging     []json.RawMessage `json:"messaging"`
+	// Standby holds messaging items for an app that is not the thread's
+	// current owner (handover protocol); they are passed on raw.
+	Standby []json.RawMessage `json:"standby"`
 }
 
 // messagingFieldSet lists the fields whose change values are messaging
