@@ -333,6 +333,9 @@ func (ts *RefreshingTokenSource) refresh(cur *Token, force bool, ch chan struct{
 	}
 	ts.tok = nt
 	ts.unsaved = saveErr != nil
+	if ts.unsaved {
+		ts.retryAt = ts.opts.Now().Add(ts.opts.RetryAfter)
+	}
 	ts.mu.Unlock()
 	if saveErr != nil {
 		ts.report(fmt.Errorf("instagram: saving the refreshed token: %w", scrubError(saveErr, nt.AccessToken)))
