@@ -19,6 +19,8 @@ const (
 	MediaTypeImage         MediaType = "IMAGE"
 	MediaTypeVideo         MediaType = "VIDEO"
 	MediaTypeCarouselAlbum MediaType = "CAROUSEL_ALBUM"
+	// MediaTypeBroadcast is a live video (from live_media).
+	MediaTypeBroadcast MediaType = "BROADCAST"
 )
 
 // MediaProductType is the surface a media was published to. A reel reads
@@ -31,6 +33,8 @@ const (
 	MediaProductTypeFeed  MediaProductType = "FEED"
 	MediaProductTypeStory MediaProductType = "STORY"
 	MediaProductTypeReels MediaProductType = "REELS"
+	// MediaProductTypeLive is a live broadcast in progress.
+	MediaProductTypeLive MediaProductType = "LIVE"
 )
 
 // Media is a photo, video, reel, story or carousel. Fields are those of
