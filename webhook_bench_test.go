@@ -28,7 +28,7 @@ func bigBatch(n int) []byte {
 }
 
 func benchVerifyDecode(b *testing.B, body []byte) {
-	sig := instagram.Sign(body, whSecret)
+	sig := instagram.SignWebhook(body, whSecret)
 	events, err := instagram.ParseWebhookBody(body, sig, whSecret)
 	if err != nil {
 		b.Fatal(err)
@@ -64,7 +64,7 @@ func BenchmarkWebhookVerifyDecode(b *testing.B) {
 // a registered function.
 func BenchmarkWebhookHandler(b *testing.B) {
 	body := bigBatch(20)
-	sig := instagram.Sign(body, whSecret)
+	sig := instagram.SignWebhook(body, whSecret)
 	h := instagram.NewWebhookHandler(whSecret)
 	h.OnComment(func(context.Context, *instagram.CommentEvent) error { return nil })
 	b.ReportAllocs()

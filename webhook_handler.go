@@ -137,12 +137,12 @@ func WebhookChallenge(r *http.Request, verifyToken string) (string, error) {
 	return q.Get("hub.challenge"), nil
 }
 
-// VerifySignature checks a signature header value against body:
+// VerifyWebhookSignature checks a signature header value against body:
 // "sha256=<hex>" (X-Hub-Signature-256) or, when allowSHA1 is true,
 // "sha1=<hex>" (X-Hub-Signature). The hex must be lowercase, as Meta sends
 // it; the comparison takes constant time. The error matches
 // ErrSignatureMissing or ErrSignatureInvalid.
-func VerifySignature(body []byte, signature, appSecret string, allowSHA1 bool) error {
+func VerifyWebhookSignature(body []byte, signature, appSecret string, allowSHA1 bool) error {
 	if signature == "" {
 		return ErrSignatureMissing
 	}
@@ -174,10 +174,10 @@ func VerifySignature(body []byte, signature, appSecret string, allowSHA1 bool) e
 	return nil
 }
 
-// Sign returns the X-Hub-Signature-256 value Meta would send for body:
+// SignWebhook returns the X-Hub-Signature-256 value Meta would send for body:
 // "sha256=" and the hex HMAC-SHA256 keyed with appSecret. Tests and relays
 // use it.
-func Sign(body []byte, appSecret string) string {
+func SignWebhook(body []byte, appSecret string) string {
 	m := hmac.New(sha256.New, []byte(appSecret))
 	m.Write(body)
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
@@ -191,7 +191,7 @@ func Sign(body []byte, appSecret string) string {
 // Meta API: POST {callback-url}
 func ParseWebhookBody(body []byte, signature, appSecret string, opts ...WebhookOption) ([]WebhookEvent, error) {
 	cfg := newWebhookConfig(opts)
-	if err := VerifySignature(body, signature, appSecret, cfg.allowSHA1); err != nil {
+	if err := VerifyWebhookSignature(body, signature, appSecret, cfg.allowSHA1); err != nil {
 		return nil, err
 	}
 	return DecodeWebhook(body)
@@ -210,7 +210,7 @@ func ParseWebhook(r *http.Request, appSecret string, opts ...WebhookOption) ([]W
 	if err != nil {
 		return nil, err
 	}
-	if err := VerifySignature(body, signatureOf(r, cfg.allowSHA1), appSecret, cfg.allowSHA1); err != nil {
+	if err := VerifyWebhookSignature(body, signatureOf(r, cfg.allowSHA1), appSecret, cfg.allowSHA1); err != nil {
 		return nil, err
 	}
 	return DecodeWebhook(body)
@@ -445,7 +445,7 @@ func (h *WebhookHandler) serveVerification(w http.ResponseWriter, r *http.Reques
 func (h *WebhookHandler) serveDelivery(w http.ResponseWriter, r *http.Request) {
 	body, err := readWebhookBody(r, h.cfg.maxBody)
 	if err == nil {
-		err = VerifySignature(body, signatureOf(r, h.cfg.allowSHA1), h.appSecret, h.cfg.allowSHA1)
+		err = VerifyWebhookSignature(body, signatureOf(r, h.cfg.allowSHA1), h.appSecret, h.cfg.allowSHA1)
 	}
 	var events []WebhookEvent
 	if err == nil {

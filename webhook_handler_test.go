@@ -52,7 +52,7 @@ func post(h http.Handler, body []byte, headers ...string) *httptest.ResponseReco
 }
 
 func signed(h http.Handler, body []byte) *httptest.ResponseRecorder {
-	return post(h, body, instagram.SignatureHeader, instagram.Sign(body, whSecret))
+	return post(h, body, instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
 }
 
 func sha1Signature(body []byte, secret string) string {
@@ -63,7 +63,7 @@ func sha1Signature(body []byte, secret string) string {
 
 func TestSignMatchesMetaFormat(t *testing.T) {
 	// HMAC-SHA256("secret", "hello"), as computed by any HMAC tool.
-	assert.Equal(t, "sha256=88aab3ede8d3adf94d26ab90d3bafd4a2083070c3bcce9c014ee04a443847c0b", instagram.Sign([]byte("hello"), "secret"))
+	assert.Equal(t, "sha256=88aab3ede8d3adf94d26ab90d3bafd4a2083070c3bcce9c014ee04a443847c0b", instagram.SignWebhook([]byte("hello"), "secret"))
 }
 
 func TestVerificationHandshake(t *testing.T) {
@@ -124,10 +124,10 @@ func TestSignatureMissingOrWrong(t *testing.T) {
 	var n atomic.Int64
 	h := counting(&n)
 	body := fixture(t, "webhooks/messages.json")
-	good := instagram.Sign(body, whSecret)
+	good := instagram.SignWebhook(body, whSecret)
 
 	assert.Equal(t, http.StatusUnauthorized, post(h, body).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, instagram.Sign(body, "another-secret")).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, instagram.SignWebhook(body, "another-secret")).Code)
 	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, strings.TrimPrefix(good, "sha256=")).Code)
 	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, strings.ToUpper(good)).Code)
 	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, good[:len(good)-2]).Code)
@@ -140,7 +140,7 @@ func TestSignatureMissingOrWrong(t *testing.T) {
 	// An empty app secret verifies nothing.
 	empty := instagram.NewWebhookHandler("")
 	empty.OnEvent(func(context.Context, instagram.WebhookEvent) error { n.Add(1); return nil })
-	assert.Equal(t, http.StatusForbidden, post(empty, body, instagram.SignatureHeader, instagram.Sign(body, "")).Code)
+	assert.Equal(t, http.StatusForbidden, post(empty, body, instagram.SignatureHeader, instagram.SignWebhook(body, "")).Code)
 	assert.Zero(t, n.Load())
 }
 
@@ -155,7 +155,7 @@ func TestSHA1SignaturesWhenAllowed(t *testing.T) {
 	// rescue a bad sha256.
 	assert.Equal(t, http.StatusForbidden, post(h, body,
 		instagram.LegacySignatureHeader, sha1Signature(body, whSecret),
-		instagram.SignatureHeader, instagram.Sign(body, "nope")).Code)
+		instagram.SignatureHeader, instagram.SignWebhook(body, "nope")).Code)
 	assert.EqualValues(t, 1, n.Load())
 }
 
@@ -172,7 +172,7 @@ func TestOversizedBody(t *testing.T) {
 	// Without a Content-Length (chunked), the limit holds while reading.
 	r := httptest.NewRequest(http.MethodPost, "/webhook", io.MultiReader(bytes.NewReader(big)))
 	r.ContentLength = -1
-	r.Header.Set(instagram.SignatureHeader, instagram.Sign(big, whSecret))
+	r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(big, whSecret))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
@@ -218,7 +218,7 @@ func TestBitFlipsAlwaysRejected(t *testing.T) {
 	statuses := map[int]int{}
 	for i := 0; i < runs; i++ {
 		body := bytes.Clone(bodies[rng.IntN(len(bodies))])
-		sig := []byte(instagram.Sign(body, whSecret))
+		sig := []byte(instagram.SignWebhook(body, whSecret))
 		if rng.IntN(2) == 0 {
 			bit := rng.IntN(len(body) * 8)
 			body[bit/8] ^= 1 << (bit % 8)
@@ -371,13 +371,13 @@ func TestDedupStoreErrorAnswers500(t *testing.T) {
 func TestParseWebhookForOwnRouters(t *testing.T) {
 	body := fixture(t, "webhooks/message_reactions.json")
 	r := httptest.NewRequest(http.MethodPost, "/hooks/ig", bytes.NewReader(body))
-	r.Header.Set(instagram.SignatureHeader, instagram.Sign(body, whSecret))
+	r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
 	events, err := instagram.ParseWebhook(r, whSecret)
 	require.NoError(t, err)
 	require.Len(t, events, 2)
 	assert.Equal(t, "react", events[0].(*instagram.ReactionEvent).Action)
 
-	events, err = instagram.ParseWebhookBody(body, instagram.Sign(body, whSecret), whSecret)
+	events, err = instagram.ParseWebhookBody(body, instagram.SignWebhook(body, whSecret), whSecret)
 	require.NoError(t, err)
 	assert.Len(t, events, 2)
 
@@ -390,17 +390,17 @@ func TestParseWebhookForOwnRouters(t *testing.T) {
 		{func() *http.Request { return httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)) }, nil, 401, instagram.ErrSignatureMissing},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-			r.Header.Set(instagram.SignatureHeader, instagram.Sign(body, "x"))
+			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, "x"))
 			return r
 		}, nil, 403, instagram.ErrSignatureInvalid},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-			r.Header.Set(instagram.SignatureHeader, instagram.Sign(body, whSecret))
+			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
 			return r
 		}, []instagram.WebhookOption{instagram.WithMaxBodyBytes(10)}, 413, instagram.ErrWebhookTooLarge},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{"))
-			r.Header.Set(instagram.SignatureHeader, instagram.Sign([]byte("{"), whSecret))
+			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook([]byte("{"), whSecret))
 			return r
 		}, nil, 400, instagram.ErrMalformedWebhook},
 	}

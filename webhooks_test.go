@@ -303,7 +303,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	require.Len(t, log, 2)
 	for _, d := range log {
 		assert.True(t, d.Delivered(), "delivery %d answered %d", d.Seq, d.Status)
-		assert.Equal(t, instagram.Sign(d.Body, srv.AppSecret), d.Signature256)
+		assert.Equal(t, instagram.SignWebhook(d.Body, srv.AppSecret), d.Signature256)
 	}
 	assert.Equal(t, "comments", log[0].Field)
 	assert.Equal(t, "messages", log[1].Field)

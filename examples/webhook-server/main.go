@@ -262,7 +262,7 @@ func demo(ctx context.Context, logger *slog.Logger, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set(instagram.SignatureHeader, instagram.Sign(forged, "not-the-app-secret"))
+	req.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(forged, "not-the-app-secret"))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

@@ -105,8 +105,8 @@ func TestServesUntilInterrupted(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	assert.Equal(t, http.StatusOK, post(instagram.Sign(body, secret)))
-	assert.Equal(t, http.StatusForbidden, post(instagram.Sign(body, "wrong")))
+	assert.Equal(t, http.StatusOK, post(instagram.SignWebhook(body, secret)))
+	assert.Equal(t, http.StatusForbidden, post(instagram.SignWebhook(body, "wrong")))
 
 	cancel()
 	assert.Equal(t, 0, <-done)
