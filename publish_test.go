@@ -536,3 +536,43 @@ func TestPublishContainerAfterCancel(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, errors.Is(err, instagram.ErrPublishUnconfirmed))
 }
+
+func TestPublishedExtrasReachOtherEndpoints(t *testing.T) {
+	srv := instagramtest.NewServer(instagramtest.WithPublishLimit(25))
+	t.Cleanup(srv.Close)
+	c, err := srv.FacebookClient()
+	require.NoError(t, err)
+	ctx := context.Background()
+	catalogs, err := c.Shopping.AvailableCatalogs(ctx, srv.UserID, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, catalogs.Data)
+	products, err := c.Shopping.SearchProducts(ctx, srv.UserID, &instagram.ProductSearchOptions{CatalogID: catalogs.Data[0].CatalogID})
+	require.NoError(t, err)
+	require.NotEmpty(t, products.Data)
+	productID := string(products.Data[0].ProductID)
+
+	m, err := c.Media.PublishImage(ctx, srv.UserID, "https://cdn.example.com/shop.jpg", &instagram.PublishOptions{
+		Caption:       "New in the shop",
+		ProductTags:   []instagram.ProductTagInput{instagram.ImageProductTag(productID, 0.4, 0.6)},
+		Collaborators: []string{"maker.friend"},
+		Wait:          fastWait,
+	})
+	require.NoError(t, err)
+
+	collabs, err := c.Media.Collaborators(ctx, m.ID)
+	require.NoError(t, err)
+	require.Len(t, collabs, 1)
+	assert.Equal(t, "maker.friend", collabs[0].Username)
+
+	tags, err := c.Shopping.ProductTags(ctx, m.ID)
+	require.NoError(t, err)
+	require.Len(t, tags, 1)
+	assert.Equal(t, productID, string(tags[0].ProductID))
+	assert.InDelta(t, 0.4, tags[0].X, 1e-9)
+
+	limit, err := c.Users.ContentPublishingLimit(ctx, srv.UserID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, limit.QuotaUsage)
+	require.NotNil(t, limit.Config)
+	assert.Equal(t, 25, limit.Config.QuotaTotal)
+}

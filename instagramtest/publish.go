@@ -37,7 +37,6 @@ const (
 	defaultContainerPolls = 1
 	containerLifetime     = 24 * time.Hour
 	publishWindow         = 24 * time.Hour
-	defaultPublishLimit   = 100
 )
 
 // container is a media container (IG Container).
@@ -54,7 +53,7 @@ type container struct {
 	AltText        string
 	LocationID     string
 	UserTags       []pubUserTag
-	ProductTags    []pubProductTag
+	ProductTags    []productTag
 	Collaborators  []string
 	CoverURL       string
 	ThumbOffset    int
@@ -78,13 +77,6 @@ type container struct {
 	hash      hash.Hash
 }
 
-// pubProductTag is a product tag of a container.
-type pubProductTag struct {
-	ProductID string   `json:"product_id"`
-	X         *float64 `json:"x,omitempty"`
-	Y         *float64 `json:"y,omitempty"`
-}
-
 // pubUserTag is a user tag of a container.
 type pubUserTag struct {
 	Username string   `json:"username"`
@@ -97,7 +89,7 @@ type pubUserTag struct {
 type publishExtras struct {
 	LocationID    string
 	UserTags      []pubUserTag
-	ProductTags   []pubProductTag
+	ProductTags   []productTag
 	Collaborators []string
 	CoverURL      string
 	AudioName     string
@@ -108,7 +100,6 @@ type publishExtras struct {
 type publishState struct {
 	polls      int
 	processing time.Duration
-	limit      int
 	publishes  map[string][]time.Time // account id -> publish times, oldest first
 	extras     map[string]*publishExtras
 	cuts       []int64 // pending upload failures, as file offsets
@@ -139,11 +130,12 @@ func WithContainerProcessingTime(d time.Duration) Option {
 
 // WithPublishLimit sets the content publishing limit: how many media an
 // account may publish in a moving 24 hours (default 100). Over it,
-// media_publish answers code 9, subcode 2207042.
+// media_publish answers code 9, subcode 2207042;
+// GET /{ig-user-id}/content_publishing_limit reports it as quota_total.
 func WithPublishLimit(n int) Option {
 	return withSetup(func(s *Server) {
 		if n > 0 {
-			ext[publishState](s).limit = n
+			ext[publishingQuota](s).Total = n
 		}
 	})
 }
@@ -155,10 +147,13 @@ func publishing(s *Server) *publishState { return ext[publishState](s) }
 func setupPublishing(s *Server) {
 	st := publishing(s)
 	st.polls = defaultContainerPolls
-	st.limit = defaultPublishLimit
 	st.publishes = map[string][]time.Time{}
 	st.extras = map[string]*publishExtras{}
 	st.rng = s.rand("publishing")
+	// content_publishing_limit reports what media_publish counts.
+	ext[publishingQuota](s).Usage = func(s *Server, account string, since time.Time) int {
+		return s.publishQuotaUsedSince(account, since)
+	}
 
 	k := s.defineKind(kindContainer, "ShadowIGMediaBuilder", "ShadowIGMediaBuilder", onBoth)
 	fieldOf(k, "status_code", onBoth, func(c *call, ct *container) (any, bool) {
@@ -340,9 +335,17 @@ func createContainer(c *call) {
 		c.fail(errParam("Param user_tags must be a JSON array of {username, x, y}"))
 		return
 	}
-	if _, err := c.decodeParam("product_tags", &ct.ProductTags); err != nil {
+	var tags []struct {
+		ProductID string   `json:"product_id"`
+		X         *float64 `json:"x"`
+		Y         *float64 `json:"y"`
+	}
+	if _, err := c.decodeParam("product_tags", &tags); err != nil {
 		c.fail(errParam("Param product_tags must be a JSON array of {product_id, x, y}"))
 		return
+	}
+	for _, t := range tags {
+		ct.ProductTags = append(ct.ProductTags, productTag{ProductID: t.ProductID, X: t.X, Y: t.Y})
 	}
 	ct.Children = pubListParam(c, "children")
 	ct.Collaborators = pubListParam(c, "collaborators")
@@ -504,11 +507,10 @@ func publishContainer(c *call) {
 			"Media ID is not available").userMessage("Media not ready for publishing", "The media is not ready for publishing, please wait for a moment."))
 		return
 	}
-	st := publishing(c.s)
-	if c.s.publishQuotaUsed(c.id) >= st.limit {
+	if limit := c.s.publishQuotaTotal(); c.s.publishQuotaUsed(c.id) >= limit {
 		c.fail(newError(http.StatusBadRequest, 9, 2207042, typeOAuth,
 			"Application request limit reached").userMessage("Publishing limit reached",
-			"The account has reached its limit of "+strconv.Itoa(st.limit)+" API-published posts in 24 hours."))
+			"The account has reached its limit of "+strconv.Itoa(limit)+" API-published posts in 24 hours."))
 		return
 	}
 	m := c.s.mediaFromContainer(ct)
@@ -613,6 +615,34 @@ func (s *Server) recordExtras(mediaID string, ct *container) {
 		LocationID: ct.LocationID, UserTags: ct.UserTags, ProductTags: ct.ProductTags,
 		Collaborators: ct.Collaborators, CoverURL: ct.CoverURL, AudioName: ct.AudioName, ContainerID: ct.ID,
 	}
+	// Product tags and collaborators are served by the shopping and
+	// collaboration endpoints.
+	if len(ct.ProductTags) > 0 {
+		sh := shop(s)
+		if sh.tags == nil {
+			sh.tags = map[string][]*productTag{}
+		}
+		for _, t := range ct.ProductTags {
+			sh.tags[mediaID] = append(sh.tags[mediaID], &t)
+		}
+	}
+	if len(ct.Collaborators) > 0 {
+		w := world(s)
+		for _, name := range ct.Collaborators {
+			w.collabs[mediaID] = append(w.collabs[mediaID], &collaborator{UserID: s.userIDByName(name), Username: name, Status: "Pending"})
+		}
+	}
+}
+
+// userIDByName finds an account of the fake by username, or makes up an
+// id for an account the fake does not hold; callers hold s.mu.
+func (s *Server) userIDByName(name string) string {
+	for id, o := range s.objects {
+		if u, ok := o.value.(*igUser); ok && strings.EqualFold(u.Username, name) {
+			return id
+		}
+	}
+	return s.newID()
 }
 
 // publishedExtras returns what a media was published with (location, user
@@ -648,7 +678,12 @@ func (s *Server) publishQuotaUsedSince(userID string, since time.Time) int {
 
 // publishQuotaTotal is the content publishing limit per 24 hours; callers
 // hold s.mu.
-func (s *Server) publishQuotaTotal() int { return publishing(s).limit }
+func (s *Server) publishQuotaTotal() int {
+	if n := ext[publishingQuota](s).Total; n > 0 {
+		return n
+	}
+	return defaultPublishQuota
+}
 
 // PublishQuotaUsed returns how many media the seeded account published
 // through the API in the last 24 hours of server time.
