@@ -170,7 +170,8 @@ type RefreshingTokenSource struct {
 	unsaved  bool          // tok still has to reach the store
 	dead     *TokenError   // terminal failure
 	retryAt  time.Time     // no refresh attempt before this time
-	inflight chan struct{} // closed when the running refresh ends
+	inflight chan struct{} // closed when the running refresh or save ends
+	saving   bool          // the inflight work is a save, not a refresh
 }
 
 // TokenSource returns a RefreshingTokenSource that starts with tok (for
@@ -233,6 +234,8 @@ func (ts *RefreshingTokenSource) Current() *Token {
 
 // Token returns a working token, refreshing it first when it is within the
 // refresh window and old enough.
+//
+// Meta API: GET /refresh_access_token
 func (ts *RefreshingTokenSource) Token() (*oauth2.Token, error) {
 	tok, err := ts.get(false)
 	if err != nil {
@@ -242,8 +245,11 @@ func (ts *RefreshingTokenSource) Token() (*oauth2.Token, error) {
 }
 
 // Refresh refreshes the token now, whatever its expiry (Meta still
-// requires it to be 24 hours old), and returns the new one. Use it from a
+// requires it to be 24 hours old), and returns the new one; when another
+// goroutine is refreshing, it waits for that refresh instead. Use it from a
 // scheduled job; Token refreshes on its own.
+//
+// Meta API: GET /refresh_access_token
 func (ts *RefreshingTokenSource) Refresh() (*Token, error) {
 	return ts.get(true)
 }
@@ -268,7 +274,7 @@ func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
 			ts.mu.Unlock()
 			return nil, err
 		}
-		if ts.unsaved && ts.inflight == nil && !now.Before(ts.retryAt) {
+		if !force && ts.unsaved && ts.inflight == nil && !now.Before(ts.retryAt) {
 			return ts.save(cur) // unlocks
 		}
 		if !force && !ts.due(cur, now) {
@@ -281,8 +287,12 @@ func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
 				ts.mu.Unlock()
 				return copyToken(cur), nil
 			}
+			saving := ts.saving
 			ts.mu.Unlock()
 			<-ch
+			if !saving {
+				force = false // that refresh is the one asked for
+			}
 			continue
 		}
 		ch := make(chan struct{})
@@ -346,13 +356,13 @@ func (ts *RefreshingTokenSource) refresh(cur *Token, force bool, ch chan struct{
 // save retries storing a token whose save failed; ts.mu is held on entry.
 func (ts *RefreshingTokenSource) save(cur *Token) (*Token, error) {
 	ch := make(chan struct{})
-	ts.inflight = ch
+	ts.inflight, ts.saving = ch, true
 	ts.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), ts.opts.Timeout)
 	err := ts.opts.Store.SaveToken(ctx, copyToken(cur))
 	cancel()
 	ts.mu.Lock()
-	ts.inflight = nil
+	ts.inflight, ts.saving = nil, false
 	close(ch)
 	switch {
 	case err == nil && ts.tok == cur:

@@ -167,6 +167,16 @@ func TestTokenSourceConfigurableWindow(t *testing.T) {
 	_, err = ts.Token()
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.refreshes())
+
+	// A day later the new token is old enough for a forced refresh, far
+	// from its expiry.
+	f.clk.Advance(25 * time.Hour)
+	before := ts.Current()
+	forced, err := ts.Refresh()
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.refreshes())
+	assert.NotEqual(t, before.AccessToken, forced.AccessToken)
+	assert.Equal(t, f.clk.Now().Add(60*24*time.Hour), forced.Expiry)
 }
 
 func TestTokenSourceExpiredTokenIsATokenError(t *testing.T) {
