@@ -152,7 +152,7 @@ func TestFacebookLoginFlowOnFakeServer(t *testing.T) {
 	assert.WithinDuration(t, time.Now().Add(60*24*time.Hour), long.Expiry, time.Minute)
 
 	info, err := app.Auth.DebugToken(ctx, long.AccessToken,
-		&instagram.DebugTokenOptions{AccessToken: srv.AppID + "|" + srv.AppSecret})
+		&instagram.DebugTokenOptions{AccessToken: instagram.AppAccessToken(srv.AppID, srv.AppSecret)})
 	require.NoError(t, err)
 	assert.True(t, info.IsValid)
 	require.NoError(t, info.Err())

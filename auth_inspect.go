@@ -14,6 +14,12 @@ import (
 	"time"
 )
 
+// AppAccessToken returns the app token "appID|appSecret", which
+// authenticates app-level calls such as DebugToken (DebugTokenOptions) and
+// the app's webhook subscriptions. It contains the secret: use it on the
+// server only.
+func AppAccessToken(appID, appSecret string) string { return appID + "|" + appSecret }
+
 // TimedAppSecretProof returns the time-bound form of appsecret_proof: the
 // hex HMAC-SHA256 of token + "|" + the unix time at, keyed with the app
 // secret, and that time as appsecretTime. Send both, as appsecret_proof and
@@ -129,8 +135,8 @@ func (ti *TokenInfo) Err() error {
 // DebugTokenOptions authenticate a DebugToken call.
 type DebugTokenOptions struct {
 	// AccessToken is sent instead of the client's token: the app token
-	// "appID|appSecret" (see AppAccessToken) or a token of the same app.
-	// Empty uses the client's token.
+	// (AppAccessToken) or a token of the same app. Empty uses the client's
+	// token.
 	AccessToken string
 }
 
