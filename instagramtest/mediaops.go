@@ -39,9 +39,15 @@ func setupMediaOps(s *Server) {
 		if !ok {
 			return
 		}
+		if !c.hasParam("comment_enabled") {
+			// The only update a media takes; without it the call is an
+			// unsupported operation.
+			c.fail(errNoSuchObject(c.method, c.id))
+			return
+		}
 		enabled, ok := c.boolParam("comment_enabled")
 		if !ok {
-			c.fail(errParam("The parameter comment_enabled is required and must be true or false"))
+			c.fail(errParam("The parameter comment_enabled must be true or false"))
 			return
 		}
 		if m.isCarouselItem() || m.ProductType == "STORY" {
