@@ -438,6 +438,16 @@ func (r BreakdownResult) MarshalJSON() ([]byte, error) {
 	}{r.DimensionValues, r.Value})
 }
 
+func countMetric(ms []Metric, m Metric) int {
+	n := 0
+	for _, x := range ms {
+		if x == m {
+			n++
+		}
+	}
+	return n
+}
+
 // checkMetrics rejects an empty list and metrics Meta removed.
 func checkMetrics(ms []Metric) error {
 	if len(ms) == 0 {
@@ -455,7 +465,8 @@ func checkMetrics(ms []Metric) error {
 }
 
 // Account reads metrics of a professional account. Without Period the SDK
-// sends PeriodDay (PeriodLifetime when every metric is demographic).
+// sends PeriodDay, or PeriodLifetime when every metric is demographic or
+// online_followers.
 // Demographic metrics need a Timeframe and answer a total value broken
 // down by age, city, country or gender.
 //
@@ -490,6 +501,9 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 	}
 	if o.Period == "" {
 		o.Period = PeriodDay
+		if demographic+countMetric(o.Metrics, MetricOnlineFollowers) == len(o.Metrics) {
+			o.Period = PeriodLifetime
+		}
 	}
 	if len(o.Breakdowns) > 0 && o.MetricType != MetricTypeTotalValue {
 		return nil, &ValidationError{Field: "breakdown", Rule: "needs metric_type total_value"}

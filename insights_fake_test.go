@@ -113,7 +113,7 @@ func TestFakeAccountInsightsTimeSeries(t *testing.T) {
 	}
 
 	res, err = fb.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{
-		Metrics: []instagram.Metric{instagram.MetricOnlineFollowers}, Period: instagram.PeriodLifetime,
+		Metrics: []instagram.Metric{instagram.MetricOnlineFollowers}, // lifetime by default
 	})
 	require.NoError(t, err)
 	of := res.Metric(instagram.MetricOnlineFollowers)
