@@ -577,12 +577,14 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		err  error
 	)
 	for attempt := 1; ; attempt++ {
-		if err := c.limits.acquire(ctx, account); err != nil {
-			return resp, err
+		release, aerr := c.limits.acquire(ctx, account)
+		if aerr != nil {
+			return resp, aerr
 		}
 		var retryAfter time.Duration
 		var sent bool
 		resp, retryAfter, sent, err = c.send(ctx, req, token, account, v)
+		release()
 		if resp != nil {
 			resp.Attempts = attempt
 			if dst, ok := ctx.Value(responseKey{}).(*Response); ok && dst != nil {

@@ -200,26 +200,74 @@ func (p RateLimitPolicy) withDefaults() RateLimitPolicy {
 	return p
 }
 
-// rateTracker keeps the latest usage and the times until which budgets are
-// exhausted. It is shared by every request of a Client.
+// hysteresis is how far under the threshold usage must fall before a block
+// set by usage headers lifts early: answers to concurrent calls arrive out
+// of order, and a slightly lower figure is not a sign the budget came back.
+const hysteresis = 10
+
+// budgetState follows one budget (the app's, or a business object's).
+type budgetState struct {
+	pct       int       // latest usage percentage
+	observed  int       // answers that reported this budget
+	basePct   int       // usage when the current estimate started
+	baseObs   int       // observed count then
+	baseTime  time.Time // and the time
+	slope     float64   // estimated percentage points per call; 0 unknown
+	inflight  int       // calls sent and not yet answered
+	usageTill time.Time // exhausted according to usage headers until
+	errorTill time.Time // throttled by Meta until
+	lastProbe time.Time
+}
+
+// record takes one usage figure.
+func (b *budgetState) record(pct int, now time.Time) {
+	b.observed++
+	if pct < b.basePct || b.observed == 1 {
+		// First figure, or the window rolled: start a new estimate.
+		b.basePct, b.baseObs, b.baseTime = pct, b.observed, now
+	} else if n := b.observed - b.baseObs; n >= 4 && pct > b.basePct {
+		b.slope = float64(pct-b.basePct) / float64(n)
+	}
+	b.pct = pct
+}
+
+// predicted is the usage expected once the calls in flight and one more
+// are answered.
+func (b *budgetState) predicted() float64 {
+	return float64(b.pct) + float64(b.inflight+1)*b.slope
+}
+
+// rateTracker keeps the latest usage and decides, before each call,
+// whether the budgets it needs have room. It is shared by every request of
+// a Client.
+//
+// Usage headers arrive after the fact, so many goroutines sharing a client
+// could overshoot a budget between two answers. The tracker counts the
+// calls in flight and estimates how many percentage points one call costs,
+// and refuses (or delays) a call that would take a budget past the
+// threshold. While a budget is exhausted according to usage headers, one
+// probe call is let through every Cooldown/4, and the usage it reports lifts
+// the block as soon as the budget is back.
 type rateTracker struct {
 	policy RateLimitPolicy
 	now    func() time.Time
 
-	mu       sync.Mutex
-	usage    Usage
-	appUsage time.Time            // blocked by usage headers until
-	appError time.Time            // blocked by a throttling answer until
-	bizUntil map[string]time.Time // per business id
-	aliases  map[string]string    // "me" -> business id
+	mu      sync.Mutex
+	usage   Usage
+	app     budgetState
+	biz     map[string]*budgetState
+	aliases map[string]string // "me" -> business id
+	changed chan struct{}     // closed and replaced when a block may have lifted
+	waiters int               // goroutines waiting in acquire
 }
 
 func newRateTracker(p RateLimitPolicy) *rateTracker {
 	return &rateTracker{
-		policy:   p.withDefaults(),
-		now:      time.Now,
-		bizUntil: map[string]time.Time{},
-		aliases:  map[string]string{},
+		policy:  p.withDefaults(),
+		now:     time.Now,
+		biz:     map[string]*budgetState{},
+		aliases: map[string]string{},
+		changed: make(chan struct{}),
 	}
 }
 
@@ -227,6 +275,39 @@ func (t *rateTracker) snapshot() Usage {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.usage.clone()
+}
+
+// notify wakes waiters; t.mu is held.
+func (t *rateTracker) notify() {
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+// applyUsage updates one budget from a usage figure; t.mu is held.
+func (t *rateTracker) applyUsage(b *budgetState, pct, etaMinutes int, now time.Time) {
+	p := t.policy
+	b.record(pct, now)
+	switch {
+	case etaMinutes > 0:
+		b.errorTill = laterOf(b.errorTill, now.Add(time.Duration(etaMinutes)*time.Minute))
+	case pct >= p.Threshold:
+		if b.usageTill.After(now) {
+			break // already blocked: later figures (probes) do not extend it
+		}
+		// The budget has been filling since baseTime, when usage last
+		// started from a low point; it is expected back one cooldown after
+		// that. Anchoring there, not at now, keeps a client in step with
+		// fixed windows instead of drifting a little later each window.
+		until := b.baseTime.Add(p.Cooldown)
+		if !until.After(now) {
+			until = now.Add(p.Cooldown)
+		}
+		b.usageTill = until
+		b.basePct, b.baseObs, b.baseTime = pct, b.observed, now
+	case pct < p.Threshold-hysteresis && !b.usageTill.IsZero():
+		b.usageTill = time.Time{}
+		t.notify()
+	}
 }
 
 // observe records the usage of one answer to a call on account.
@@ -237,22 +318,17 @@ func (t *rateTracker) observe(u Usage, account string) {
 	now := u.ObservedAt
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p := t.policy
 	if u.App != nil {
 		t.usage.App = u.App
-		if u.App.Max() >= p.Threshold {
-			t.appUsage = laterOf(t.appUsage, now.Add(p.Cooldown))
-		} else {
-			t.appUsage = time.Time{}
-		}
+		t.applyUsage(&t.app, u.App.Max(), 0, now)
 	}
 	if u.Page != nil {
 		t.usage.Page = u.Page
 	}
 	if u.Legacy != nil {
 		t.usage.Legacy = u.Legacy
-		if u.Legacy.Remaining == 0 && u.Legacy.Limit > 0 {
-			t.appUsage = laterOf(t.appUsage, now.Add(p.Cooldown))
+		if u.Legacy.Limit > 0 {
+			t.applyUsage(&t.app, 100-u.Legacy.Remaining*100/u.Legacy.Limit, 0, now)
 		}
 	}
 	if len(u.Business) > 0 {
@@ -266,14 +342,7 @@ func (t *rateTracker) observe(u Usage, account string) {
 				pct = max(pct, e.Max())
 				eta = max(eta, e.EstimatedTimeToRegainAccess)
 			}
-			switch {
-			case eta > 0:
-				t.bizUntil[id] = now.Add(time.Duration(eta) * time.Minute)
-			case pct >= p.Threshold:
-				t.bizUntil[id] = laterOf(t.bizUntil[id], now.Add(p.Cooldown))
-			default:
-				delete(t.bizUntil, id)
-			}
+			t.applyUsage(t.bizState(id), pct, eta, now)
 		}
 		if account != "" && len(u.Business) == 1 {
 			if _, known := u.Business[account]; !known {
@@ -286,51 +355,141 @@ func (t *rateTracker) observe(u Usage, account string) {
 	t.usage.ObservedAt = now
 }
 
-// blockedUntil returns when the budgets a call on account needs come back,
-// and the business id responsible ("" for the app).
-func (t *rateTracker) blockedUntil(account string) (time.Time, string) {
-	until, who := laterOf(t.appUsage, t.appError), ""
-	if account == "" {
-		return until, who
+func (t *rateTracker) bizState(id string) *budgetState {
+	b := t.biz[id]
+	if b == nil {
+		b = &budgetState{}
+		t.biz[id] = b
 	}
+	return b
+}
+
+// budgetsFor lists the budgets a call on account spends; t.mu is held. A
+// call addressed to a business object the tracker knows (an account id, or
+// "me" once mapped) spends that object's budget; a call addressed to
+// anything else (a media, a comment) may spend any known account's budget,
+// so it needs all of them: exact for the usual client of one account,
+// cautious for tokens that manage several.
+func (t *rateTracker) budgetsFor(account string) ([]*budgetState, []string) {
+	budgets, ids := []*budgetState{&t.app}, []string{""}
 	id := account
 	if alias, ok := t.aliases[account]; ok {
 		id = alias
 	}
-	if b := t.bizUntil[id]; b.After(until) {
-		until, who = b, id
+	if b, known := t.biz[id]; known && id != "" {
+		return append(budgets, b), append(ids, id)
 	}
-	return until, who
+	for bid, b := range t.biz {
+		budgets, ids = append(budgets, b), append(ids, bid)
+	}
+	return budgets, ids
 }
 
-// acquire returns nil when a call on account may be sent now. Otherwise it
-// waits (when the policy says so) or returns *RateLimitError.
-func (t *rateTracker) acquire(ctx context.Context, account string) error {
+// acquire reserves room for one call on account. It returns a release
+// function to call once the answer is in, or waits (when the policy says
+// so) or fails with *RateLimitError when a budget has no room.
+func (t *rateTracker) acquire(ctx context.Context, account string) (func(), error) {
 	if t.policy.Disabled {
-		return ctx.Err()
+		return func() {}, ctx.Err()
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		t.mu.Lock()
-		until, who := t.blockedUntil(account)
 		now := t.now()
-		if !until.After(now) {
-			t.mu.Unlock()
-			return nil
+		budgets, ids := t.budgetsFor(account)
+		var (
+			wake    time.Time
+			who     string
+			blocked bool
+			probe   bool
+		)
+		for i, b := range budgets {
+			ok, isProbe, until := t.room(b, now)
+			if ok {
+				probe = probe || isProbe
+				continue
+			}
+			if !blocked || until.After(wake) {
+				wake, who = until, ids[i]
+			}
+			blocked = true
 		}
-		wait := until.Sub(now)
+		if !blocked {
+			for _, b := range budgets {
+				b.inflight++
+				if probe {
+					b.lastProbe = now
+				}
+			}
+			t.mu.Unlock()
+			var once sync.Once
+			return func() {
+				once.Do(func() {
+					t.mu.Lock()
+					for _, b := range budgets {
+						b.inflight--
+					}
+					if t.waiters > 0 {
+						t.notify() // a reservation freed: waiters re-check
+					}
+					t.mu.Unlock()
+				})
+			}, nil
+		}
+		wait := wake.Sub(now)
 		if !t.policy.Wait || (t.policy.MaxWait > 0 && wait > t.policy.MaxWait) {
 			err := &RateLimitError{RetryAfter: wait, Usage: t.usage.clone(), BusinessID: who}
 			t.mu.Unlock()
-			return err
+			return nil, err
 		}
+		changed := t.changed
+		t.waiters++
 		t.mu.Unlock()
-		if err := sleepCtx(ctx, wait); err != nil {
-			return err
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-timer.C:
+		}
+		timer.Stop()
+		t.mu.Lock()
+		t.waiters--
+		t.mu.Unlock()
+	}
+}
+
+// room reports whether budget b can take one more call now, whether that
+// call is a probe, and otherwise until when to wait; t.mu is held.
+func (t *rateTracker) room(b *budgetState, now time.Time) (ok, probe bool, until time.Time) {
+	if b.errorTill.After(now) {
+		return false, false, b.errorTill
+	}
+	exhausted := b.usageTill.After(now)
+	if !exhausted && b.slope > 0 && b.predicted() >= float64(t.policy.Threshold) && b.pct < t.policy.Threshold {
+		// The calls in flight will take the budget to the threshold.
+		exhausted = true
+		if b.inflight == 0 {
+			return true, false, time.Time{}
 		}
 	}
+	if !exhausted {
+		return true, false, time.Time{}
+	}
+	interval := t.policy.Cooldown / 4
+	next := b.lastProbe.Add(interval)
+	if t.policy.Wait && b.inflight == 0 && !next.After(now) && float64(b.pct)+2*b.slope < 100 {
+		return true, true, time.Time{}
+	}
+	until = next
+	if until.Before(now) {
+		until = now.Add(interval)
+	}
+	if !b.usageTill.IsZero() && b.usageTill.Before(until) && b.usageTill.After(now) {
+		until = b.usageTill
+	}
+	return false, false, until
 }
 
 // rejected records a throttling answer and returns the error for the caller.
@@ -347,8 +506,8 @@ func (t *rateTracker) rejected(apiErr *Error, u Usage, account string, retryAfte
 			for _, e := range entries {
 				if e.EstimatedTimeToRegainAccess > 0 || e.Max() >= t.policy.Threshold {
 					rl.BusinessID = id
-					if d := time.Duration(e.EstimatedTimeToRegainAccess) * time.Minute; d > retryAfter && retryAfter == 0 {
-						retryAfter = d
+					if retryAfter == 0 {
+						retryAfter = time.Duration(e.EstimatedTimeToRegainAccess) * time.Minute
 					}
 				}
 			}
@@ -364,11 +523,11 @@ func (t *rateTracker) rejected(apiErr *Error, u Usage, account string, retryAfte
 		retryAfter = t.policy.Cooldown
 	}
 	rl.RetryAfter = retryAfter
+	b := &t.app
 	if isBUC && rl.BusinessID != "" {
-		t.bizUntil[rl.BusinessID] = laterOf(t.bizUntil[rl.BusinessID], now.Add(retryAfter))
-	} else {
-		t.appError = laterOf(t.appError, now.Add(retryAfter))
+		b = t.bizState(rl.BusinessID)
 	}
+	b.errorTill = laterOf(b.errorTill, now.Add(retryAfter))
 	return rl
 }
 

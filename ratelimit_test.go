@@ -3,6 +3,7 @@ package instagram_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -85,11 +86,16 @@ func TestPreflightFailsFastWithoutNetwork(t *testing.T) {
 
 func TestPreflightPerBusinessAccount(t *testing.T) {
 	c, mt := newMockClient(t)
-	buc := `{"17841400000000001":[{"type":"instagram","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":7}]}`
-	mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000001", jsonResponder(200, `{"id":"17841400000000001"}`, "X-Business-Use-Case-Usage", buc))
-	mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000002", jsonResponder(200, `{"id":"17841400000000002"}`))
+	buc := func(id string, pct, eta int) string {
+		return fmt.Sprintf(`{"%s":[{"type":"instagram","call_count":%d,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":%d}]}`, id, pct, eta)
+	}
+	mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000002", jsonResponder(200, `{"id":"17841400000000002"}`, "X-Business-Use-Case-Usage", buc("17841400000000002", 3, 0)))
+	mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000001", jsonResponder(200, `{"id":"17841400000000001"}`, "X-Business-Use-Case-Usage", buc("17841400000000001", 100, 7)))
+	mt.RegisterResponder("GET", testBase+"/v25.0/1790", jsonResponder(200, `{"id":"1790"}`))
 	ctx := context.Background()
-	_, err := c.Users.Get(ctx, "17841400000000001", nil)
+	_, err := c.Users.Get(ctx, "17841400000000002", nil)
+	require.NoError(t, err)
+	_, err = c.Users.Get(ctx, "17841400000000001", nil)
 	require.NoError(t, err)
 
 	_, err = c.Users.Get(ctx, "17841400000000001", nil)
@@ -99,8 +105,13 @@ func TestPreflightPerBusinessAccount(t *testing.T) {
 	assert.InDelta(t, (7 * time.Minute).Seconds(), rl.RetryAfter.Seconds(), 2)
 
 	_, err = c.Users.Get(ctx, "17841400000000002", nil)
-	assert.NoError(t, err, "another account's budget is untouched")
-	assert.Equal(t, 2, mt.GetTotalCallCount())
+	assert.NoError(t, err, "another known account's budget is untouched")
+
+	// A call on an object of unknown owner (a media) may spend the
+	// exhausted account's budget: it is held back too.
+	_, err = c.Media.Get(ctx, "1790", nil)
+	assert.ErrorIs(t, err, instagram.ErrRateLimited)
+	assert.Equal(t, 3, mt.GetTotalCallCount())
 }
 
 func TestThrottledAnswerBlocksFollowingCalls(t *testing.T) {

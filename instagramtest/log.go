@@ -33,7 +33,8 @@ type RecordedRequest struct {
 // secretParams are masked in the request log.
 var secretParams = []string{
 	"access_token", "appsecret_proof", "client_secret", "code",
-	"fb_exchange_token", "input_token", "refresh_token",
+	"fb_exchange_token", "input_token", "refresh_token", "verify_token",
+	"hub.verify_token",
 }
 
 // secretHeaders are masked in the request log.

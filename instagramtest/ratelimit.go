@@ -9,16 +9,29 @@ import (
 
 // budget counts calls in fixed windows.
 type budget struct {
-	limit  int
-	window time.Duration
-	start  time.Time // start of the current window
-	count  int       // calls counted in the current window
+	limit   int
+	window  time.Duration
+	start   time.Time // start of the current window
+	count   int       // calls counted in the current window
+	history []int     // calls of the finished windows, oldest first
 }
 
-// roll moves the budget to the window holding now.
+// maxHistory bounds the per-window history kept for Stats.
+const maxHistory = 1000
+
+// roll moves the budget to the window holding now, recording the calls of
+// the windows that ended (zero for windows nobody called in).
 func (b *budget) roll(now time.Time) {
 	if d := now.Sub(b.start); d >= b.window {
-		b.start = b.start.Add(d / b.window * b.window)
+		n := int(d / b.window)
+		b.history = append(b.history, b.count)
+		for i := 1; i < n && i < maxHistory; i++ {
+			b.history = append(b.history, 0)
+		}
+		if len(b.history) > maxHistory {
+			b.history = b.history[len(b.history)-maxHistory:]
+		}
+		b.start = b.start.Add(time.Duration(n) * b.window)
 		b.count = 0
 	}
 }
@@ -49,6 +62,11 @@ type Stats struct {
 	AppWindowCalls, AccountWindowCalls int
 	// WindowReset is when the current app window ends.
 	WindowReset time.Time
+	// AppWindowHistory holds the calls counted in each finished app
+	// window, oldest first (at most the last 1000 windows).
+	AppWindowHistory []int
+	// AppBudget is the app's call budget per window.
+	AppBudget int
 }
 
 // Stats returns the server's counters.
@@ -60,6 +78,8 @@ func (s *Server) Stats() Stats {
 	s.app.roll(now)
 	st.AppWindowCalls = s.app.count
 	st.WindowReset = s.app.reset()
+	st.AppWindowHistory = append([]int(nil), s.app.history...)
+	st.AppBudget = s.app.limit
 	st.AccountWindowCalls = s.accountBudget(s.UserID, now).count
 	return st
 }
