@@ -452,9 +452,11 @@ type sendRequest struct {
 // post sends one request to /{sender}/messages after the messaging limit
 // of cat allows it.
 func (s *MessagingService) post(ctx context.Context, senderID string, cat msgCategory, body *sendRequest, out any) error {
-	if err := limiterOf(s.client).acquire(ctx, cat, senderID); err != nil {
+	done, err := limiterOf(s.client).acquire(ctx, cat, senderID)
+	if err != nil {
 		return err
 	}
+	defer done()
 	return s.client.post(ctx, pathEscape(senderID)+"/messages", nil, JSONBody(body), out)
 }
 
@@ -749,9 +751,11 @@ func (s *MessagingService) Conversations(ctx context.Context, accountID string, 
 	if err != nil {
 		return nil, err
 	}
-	if err := limiterOf(s.client).acquire(ctx, limitConversations, ""); err != nil {
+	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
+	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return listPage[Conversation](ctx, s.client, pathEscape(accountID)+"/conversations", q)
 }
 
@@ -772,11 +776,13 @@ func (s *MessagingService) AllConversations(ctx context.Context, accountID strin
 	path := pathEscape(accountID) + "/conversations"
 	return func(yield func(Conversation, error) bool) {
 		for {
-			if err := limiterOf(s.client).acquire(ctx, limitConversations, ""); err != nil {
+			done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
+			if err != nil {
 				yield(Conversation{}, err)
 				return
 			}
 			page, err := listPage[Conversation](ctx, s.client, path, q)
+			done()
 			if err != nil {
 				yield(Conversation{}, err)
 				return
@@ -811,9 +817,11 @@ func (s *MessagingService) Conversation(ctx context.Context, conversationID stri
 	if err != nil {
 		return nil, err
 	}
-	if err := limiterOf(s.client).acquire(ctx, limitConversations, ""); err != nil {
+	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
+	if err != nil {
 		return nil, err
 	}
+	defer done()
 	cv := new(Conversation)
 	if err := s.client.get(ctx, pathEscape(conversationID), q, cv); err != nil {
 		return nil, err
@@ -832,9 +840,11 @@ func (s *MessagingService) Message(ctx context.Context, messageID string, opts *
 	if err != nil {
 		return nil, err
 	}
-	if err := limiterOf(s.client).acquire(ctx, limitConversations, ""); err != nil {
+	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
+	if err != nil {
 		return nil, err
 	}
+	defer done()
 	m := new(ConversationMessage)
 	if err := s.client.get(ctx, pathEscape(messageID), q, m); err != nil {
 		return nil, err

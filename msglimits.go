@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 	"weak"
@@ -42,9 +43,10 @@ func (l MessagingLimit) String() string {
 // Send limits are kept per sender id as given to the call ("me" and the
 // numeric id count separately, so use one form); the conversations limit
 // is kept per Client, since conversation and message ids do not name the
-// account (a Client's token acts for one account). Each window is kept as
-// the times of the calls it allowed, so no more than Calls calls ever start
-// within Per, widened by Headroom.
+// account (a Client's token acts for one account). A call counts against
+// its window from the moment it starts until Per (widened by Headroom)
+// after its answer arrived, so that however long calls take on the way,
+// Meta never sees more than Calls of them within Per.
 //
 // A call that would exceed a limit waits until it can be sent, as long as
 // its context allows, or fails at once with a *RateLimitError (Err nil,
@@ -56,10 +58,9 @@ type MessagingLimits struct {
 	SendMedia          MessagingLimit
 	PrivateReplies     MessagingLimit
 	LivePrivateReplies MessagingLimit
-	// Headroom widens every window by this fraction of its length (0 means
-	// 0.1, a negative value means none), to absorb the uneven delay between
-	// a call leaving the client and reaching Meta: with 0.1, at most 100
-	// sends start in any 1.1 seconds.
+	// Headroom widens every window by this fraction of its length, as an
+	// extra margin (0, the default, means none; 0.1 counts each send for
+	// 1.1 seconds after its answer).
 	Headroom float64
 	// FailFast makes calls over a limit fail with *RateLimitError instead
 	// of waiting.
@@ -80,11 +81,10 @@ func DefaultMessagingLimits() MessagingLimits {
 		SendMedia:          MessagingLimit{Calls: 10, Per: time.Second},
 		PrivateReplies:     MessagingLimit{Calls: 750, Per: time.Hour},
 		LivePrivateReplies: MessagingLimit{Calls: 100, Per: time.Second},
-		Headroom:           0.1,
 	}
 }
 
-// withDefaults fills zero limits and headroom with the defaults.
+// withDefaults fills zero limits with the defaults.
 func (l MessagingLimits) withDefaults() MessagingLimits {
 	d := DefaultMessagingLimits()
 	fill := func(v *MessagingLimit, def MessagingLimit) {
@@ -97,12 +97,6 @@ func (l MessagingLimits) withDefaults() MessagingLimits {
 	fill(&l.SendMedia, d.SendMedia)
 	fill(&l.PrivateReplies, d.PrivateReplies)
 	fill(&l.LivePrivateReplies, d.LivePrivateReplies)
-	switch {
-	case l.Headroom == 0:
-		l.Headroom = d.Headroom
-	case l.Headroom < 0:
-		l.Headroom = 0
-	}
 	return l
 }
 
@@ -117,6 +111,9 @@ func (l MessagingLimits) check() error {
 	}
 	if l.MaxWait < 0 {
 		return errors.New("instagram: MessagingLimits.MaxWait is negative")
+	}
+	if l.Headroom < 0 {
+		return errors.New("instagram: MessagingLimits.Headroom is negative")
 	}
 	return nil
 }
@@ -185,11 +182,26 @@ type msgLimiter struct {
 	lastSweep time.Time
 }
 
-// slidingWindow holds the start times of the calls it allowed that may
-// still count: past ones within the window and reserved future ones, in
-// order.
+// slidingWindow holds the calls of one limit that still count, and the
+// calls waiting for room, first come first served.
 type slidingWindow struct {
-	times []time.Time
+	slots   []*slot
+	waiters []*waiter
+	// changed is closed (and replaced) when a call completes.
+	changed chan struct{}
+}
+
+// slot is one call: it counts while in flight and for a window's length
+// after its answer arrived.
+type slot struct {
+	done     time.Time
+	finished bool
+}
+
+// waiter is a call waiting for room; turn is closed when it is first in
+// line.
+type waiter struct {
+	turn chan struct{}
 }
 
 func newMsgLimiter() *msgLimiter {
@@ -213,98 +225,178 @@ func limiterOf(c *Client) *msgLimiter {
 	return v.(*msgLimiter)
 }
 
-// acquire waits until a call of category cat for account may start, or
-// fails with *RateLimitError or ctx's error.
-func (l *msgLimiter) acquire(ctx context.Context, cat msgCategory, account string) error {
+func noop() {}
+
+// acquire waits until a call of category cat for account may start and
+// returns the function to call once its answer arrived; or it fails with
+// *RateLimitError or ctx's error.
+//
+// A call counts from its start until a window's length after its answer.
+// Meta counts a call at some moment between its start and its answer, so
+// two calls the limiter lets through more than Calls apart are always more
+// than a window apart at Meta, however long the network or Meta took: a
+// burst never trips Meta's limit.
+func (l *msgLimiter) acquire(ctx context.Context, cat msgCategory, account string) (func(), error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	l.mu.Lock()
-	cfg := l.cfg
-	lim := cfg.of(cat)
-	if cfg.Disabled || lim.Calls < 0 {
-		l.mu.Unlock()
-		return nil
-	}
-	span := lim.Per + time.Duration(float64(lim.Per)*cfg.Headroom)
 	key := limitKey{cat, account}
-	w := l.windows[key]
-	if w == nil {
-		w = &slidingWindow{}
-		l.windows[key] = w
-	}
-	now := l.now()
-	w.prune(now.Add(-span))
-	at := now
-	if n := len(w.times); n > 0 {
-		if last := w.times[n-1]; last.After(at) {
-			at = last
+	var me *waiter
+	l.mu.Lock()
+	for {
+		cfg := l.cfg
+		lim := cfg.of(cat)
+		w := l.windows[key]
+		if w == nil {
+			w = &slidingWindow{changed: make(chan struct{})}
+			l.windows[key] = w
 		}
-		if n >= lim.Calls {
-			if free := w.times[n-lim.Calls].Add(span); free.After(at) {
-				at = free
+		if cfg.Disabled || lim.Calls < 0 {
+			w.leave(me)
+			l.mu.Unlock()
+			return noop, nil
+		}
+		span := lim.Per + time.Duration(float64(lim.Per)*cfg.Headroom)
+		now := l.now()
+		w.prune(now, span)
+		first := len(w.waiters) == 0 || w.waiters[0] == me
+		if first && len(w.slots) < lim.Calls {
+			s := &slot{}
+			w.slots = append(w.slots, s)
+			w.leave(me)
+			if now.Sub(l.lastSweep) > time.Minute {
+				l.lastSweep = now
+				l.sweep(now)
+			}
+			l.mu.Unlock()
+			return func() { l.finish(w, s) }, nil
+		}
+		if me == nil {
+			wait := w.estimate(now, span, lim.Calls)
+			deadline, hasDeadline := ctx.Deadline()
+			if cfg.FailFast || (cfg.MaxWait > 0 && wait > cfg.MaxWait) || (hasDeadline && now.Add(wait).After(deadline)) {
+				l.mu.Unlock()
+				return nil, &RateLimitError{RetryAfter: wait, BusinessID: account}
+			}
+			me = &waiter{turn: make(chan struct{})}
+			w.waiters = append(w.waiters, me)
+			if len(w.waiters) == 1 {
+				close(me.turn)
 			}
 		}
-	}
-	wait := at.Sub(now)
-	if wait > 0 {
-		deadline, hasDeadline := ctx.Deadline()
-		if cfg.FailFast || (cfg.MaxWait > 0 && wait > cfg.MaxWait) || (hasDeadline && at.After(deadline)) {
-			l.mu.Unlock()
-			return &RateLimitError{RetryAfter: wait, BusinessID: account}
+		var (
+			turn, changed <-chan struct{}
+			timer         *time.Timer
+			expiry        <-chan time.Time
+		)
+		if w.waiters[0] == me {
+			// First in line and no room: wait for the oldest finished
+			// call to leave the window, or for a call in flight to
+			// finish.
+			changed = w.changed
+			if next, ok := w.nextFree(span); ok {
+				timer = time.NewTimer(next.Sub(now))
+				expiry = timer.C
+			}
+		} else {
+			turn = me.turn
 		}
-	}
-	w.times = append(w.times, at)
-	if now.Sub(l.lastSweep) > time.Minute {
-		l.lastSweep = now
-		l.sweep(now)
-	}
-	l.mu.Unlock()
-	if wait <= 0 {
-		return nil
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		l.mu.Lock()
-		w.release(at)
 		l.mu.Unlock()
-		return ctx.Err()
+		select {
+		case <-ctx.Done():
+			if timer != nil {
+				timer.Stop()
+			}
+			l.mu.Lock()
+			if w := l.windows[key]; w != nil {
+				w.leave(me)
+			}
+			l.mu.Unlock()
+			return nil, ctx.Err()
+		case <-turn:
+		case <-changed:
+		case <-expiry:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		l.mu.Lock()
 	}
 }
 
-// prune drops the times at or before cutoff: they no longer count.
-func (w *slidingWindow) prune(cutoff time.Time) {
-	i := 0
-	for i < len(w.times) && !w.times[i].After(cutoff) {
-		i++
+// finish records the answer of a call.
+func (l *msgLimiter) finish(w *slidingWindow, s *slot) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s.finished {
+		return
 	}
-	if i > 0 {
-		w.times = append(w.times[:0], w.times[i:]...)
+	s.done, s.finished = l.now(), true
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// leave removes a waiter from the line (nil: none), handing the turn to
+// the next one when it was first.
+func (w *slidingWindow) leave(me *waiter) {
+	if me == nil {
+		return
+	}
+	i := slices.Index(w.waiters, me)
+	if i < 0 {
+		return
+	}
+	w.waiters = slices.Delete(w.waiters, i, i+1)
+	if i == 0 && len(w.waiters) > 0 {
+		close(w.waiters[0].turn)
 	}
 }
 
-// release gives back a reserved slot whose call was abandoned. Dropping a
-// time only lowers the counts later reservations were checked against.
-func (w *slidingWindow) release(at time.Time) {
-	for i := len(w.times) - 1; i >= 0; i-- {
-		if w.times[i].Equal(at) {
-			w.times = append(w.times[:i], w.times[i+1:]...)
-			return
+// prune drops finished calls whose window has passed.
+func (w *slidingWindow) prune(now time.Time, span time.Duration) {
+	w.slots = slices.DeleteFunc(w.slots, func(s *slot) bool {
+		return s.finished && !s.done.Add(span).After(now)
+	})
+}
+
+// nextFree returns when the oldest finished call leaves the window; ok is
+// false when every call is still in flight.
+func (w *slidingWindow) nextFree(span time.Duration) (time.Time, bool) {
+	var next time.Time
+	for _, s := range w.slots {
+		if s.finished && (next.IsZero() || s.done.Before(next)) {
+			next = s.done
 		}
 	}
+	if next.IsZero() {
+		return next, false
+	}
+	return next.Add(span), true
 }
 
-// sweep removes windows that no longer hold any time, so accounts seen
-// once do not stay forever. l.mu is held.
+// estimate is how long a new call would wait: until room frees up, plus a
+// window for every Calls calls already waiting.
+func (w *slidingWindow) estimate(now time.Time, span time.Duration, calls int) time.Duration {
+	wait := span
+	if len(w.slots) < calls {
+		wait = 0
+	} else if next, ok := w.nextFree(span); ok {
+		wait = max(next.Sub(now), 0)
+	}
+	wait += time.Duration(len(w.waiters)/calls) * span
+	if wait <= 0 {
+		wait = time.Millisecond
+	}
+	return wait
+}
+
+// sweep removes windows without calls or waiters, so accounts seen once do
+// not stay forever. l.mu is held.
 func (l *msgLimiter) sweep(now time.Time) {
 	for k, w := range l.windows {
 		lim := l.cfg.of(k.cat)
-		w.prune(now.Add(-lim.Per - time.Duration(float64(lim.Per)*l.cfg.Headroom)))
-		if len(w.times) == 0 {
+		w.prune(now, lim.Per+time.Duration(float64(lim.Per)*l.cfg.Headroom))
+		if len(w.slots) == 0 && len(w.waiters) == 0 {
 			delete(l.windows, k)
 		}
 	}

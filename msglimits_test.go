@@ -25,16 +25,17 @@ func TestMessagingLimitsDefaults(t *testing.T) {
 	assert.Equal(t, "750/1h0m0s", l.PrivateReplies.String())
 	assert.Equal(t, "100/1s", l.LivePrivateReplies.String())
 
-	require.NoError(t, c.Messaging.SetLimits(instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: -1}, Headroom: -1}))
+	require.NoError(t, c.Messaging.SetLimits(instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: -1}, Headroom: 0.5}))
 	l = c.Messaging.Limits()
 	assert.Equal(t, "unlimited", l.Send.String())
-	assert.Zero(t, l.Headroom)
+	assert.Equal(t, 0.5, l.Headroom)
 	assert.Equal(t, "2/1s", l.Conversations.String(), "zero fields take defaults")
 
 	for _, bad := range []instagram.MessagingLimits{
 		{Send: instagram.MessagingLimit{Calls: 5}},
 		{Conversations: instagram.MessagingLimit{Per: time.Second}},
 		{MaxWait: -time.Second},
+		{Headroom: -0.1},
 	} {
 		assert.Error(t, c.Messaging.SetLimits(bad))
 	}
