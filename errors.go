@@ -134,7 +134,7 @@ func (e *Error) Is(target error) bool {
 		return (e.Code == 100 && e.Subcode != 33) || e.Code == 36003 || e.Code == 36004 ||
 			e.Code == 36000 || e.Code == 36001 || e.Code == 352 || e.Code == 9004
 	case ErrNotFound:
-		return (e.Code == 100 && e.Subcode == 33) || e.Code == 803
+		return (e.Code == 100 && e.Subcode == 33) || e.Code == 803 || (e.Code == 110 && e.Subcode == 2207013)
 	case ErrOutsideMessagingWindow:
 		return e.outsideWindow()
 	case ErrRecipientUnavailable:
@@ -195,7 +195,11 @@ func (e *Error) isTransient() bool {
 		return true
 	}
 	switch e.Code {
-	case 1, 2:
+	case 1:
+		// Meta also answers a wrong client secret with code 1: that is
+		// not worth retrying.
+		return !strings.Contains(strings.ToLower(e.Message), "client secret")
+	case 2:
 		return true
 	case -1:
 		return e.Subcode == 2207001 || e.Subcode == 2207032

@@ -110,6 +110,11 @@ func TestErrorFieldsDecoded(t *testing.T) {
 	e = instagram.ParseErrorBody(500, fixture(t, "errors/transient.json"))
 	assert.True(t, e.IsTransient)
 
+	e = instagram.ParseErrorBody(400, []byte(`{"error":{"message":"Error validating client secret.","type":"OAuthException","code":1}}`))
+	assert.NotErrorIs(t, e, instagram.ErrTransient, "a wrong client secret is not retried")
+	e = instagram.ParseErrorBody(400, []byte(`{"error":{"message":"Invalid user id","type":"OAuthException","code":110,"error_subcode":2207013}}`))
+	assert.ErrorIs(t, e, instagram.ErrNotFound)
+
 	// Codes sent as strings and unknown extra fields are tolerated.
 	e = instagram.ParseErrorBody(400, []byte(`{"error":{"message":"x","code":"190","error_subcode":"463","is_transient":"false","extra":{"a":1}}}`))
 	assert.Equal(t, 190, e.Code)
