@@ -566,7 +566,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if ctx.Value(noAuthKey{}) == nil && c.tokens != nil {
 		tok, err := c.tokens.Token()
 		if err != nil {
-			return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, ""))
+			return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, c.appSecret))
 		}
 		token = tok.AccessToken
 	}
@@ -663,7 +663,7 @@ func (c *Client) send(ctx context.Context, orig *http.Request, token, account st
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, 0, false, fmt.Errorf("instagram: %s %s: %w", orig.Method, redactPath(orig.URL), ctxErr)
 		}
-		return nil, 0, !isDialError(err), &NetworkError{Method: orig.Method, Path: redactPath(orig.URL), Err: scrubError(err, token)}
+		return nil, 0, !isDialError(err), &NetworkError{Method: orig.Method, Path: redactPath(orig.URL), Err: scrubError(err, c.requestSecrets(orig, token)...)}
 	}
 	defer func() {
 		// Drain a little so the connection can be reused, then close.
@@ -685,6 +685,7 @@ func (c *Client) send(ctx context.Context, orig *http.Request, token, account st
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
 		apiErr := parseError(hr)
+		apiErr.scrub(c.requestSecrets(orig, token))
 		retryAfter := parseRetryAfter(hr.Header.Get("Retry-After"))
 		if errors.Is(apiErr, ErrRateLimited) {
 			rl := c.limits.rejected(apiErr, usage, account, retryAfter)
@@ -697,7 +698,7 @@ func (c *Client) send(ctx context.Context, orig *http.Request, token, account st
 	}
 	if w, ok := v.(io.Writer); ok {
 		if _, err := io.Copy(w, hr.Body); err != nil {
-			return resp, 0, true, &NetworkError{Method: orig.Method, Path: redactPath(orig.URL), Err: scrubError(err, token)}
+			return resp, 0, true, &NetworkError{Method: orig.Method, Path: redactPath(orig.URL), Err: scrubError(err, c.requestSecrets(orig, token)...)}
 		}
 		return resp, 0, true, nil
 	}
@@ -708,6 +709,40 @@ func (c *Client) send(ctx context.Context, orig *http.Request, token, account st
 		return resp, 0, true, &DecodeError{Method: orig.Method, Path: redactPath(orig.URL), Err: err}
 	}
 	return resp, 0, true, nil
+}
+
+// requestSecrets lists the credentials a request carries: the token, the
+// app secret and its proof, and the values of credential parameters in the
+// query or form body (client_secret, code, ...). Errors are scrubbed of all
+// of them, whatever shape an echo takes. Only failures pay for this.
+func (c *Client) requestSecrets(req *http.Request, token string) []string {
+	out := []string{token, c.appSecret}
+	if token != "" && c.appSecret != "" {
+		out = append(out, c.appSecretProof(token))
+	}
+	collect := func(v url.Values) {
+		for k, vs := range v {
+			if secretKey(k) {
+				out = append(out, vs...)
+			}
+		}
+	}
+	collect(req.URL.Query())
+	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if body, err := req.GetBody(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(body, 1<<20))
+			body.Close()
+			if v, err := url.ParseQuery(string(b)); err == nil {
+				collect(v)
+			}
+		}
+	}
+	if a := req.Header.Get("Authorization"); a != "" {
+		if _, cred, ok := strings.Cut(a, " "); ok {
+			out = append(out, cred)
+		}
+	}
+	return out
 }
 
 // accountOf returns the first path segment under the versioned root: the id

@@ -472,9 +472,39 @@ func redactPath(u *url.URL) string {
 	return u.Scheme + "://" + u.Host + u.EscapedPath()
 }
 
+// secretKey reports whether a parameter name carries a credential.
+func secretKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "access_token", "client_secret", "appsecret_proof", "code", "fb_exchange_token",
+		"input_token", "refresh_token", "verify_token", "hub.verify_token":
+		return true
+	}
+	return false
+}
+
+// scrubSecrets replaces every literal secret (at least 4 bytes long, so
+// that short values cannot mangle text) in s.
+func scrubSecrets(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "REDACTED")
+		}
+	}
+	return s
+}
+
+// scrub removes literal credentials from every text field of e.
+func (e *Error) scrub(secrets []string) {
+	e.Message = scrubSecrets(e.Message, secrets)
+	e.Type = scrubSecrets(e.Type, secrets)
+	e.UserTitle = scrubSecrets(e.UserTitle, secrets)
+	e.UserMessage = scrubSecrets(e.UserMessage, secrets)
+	e.Body = scrubSecrets(e.Body, secrets)
+}
+
 // scrubError returns err with its text free of credentials: url.Error's URL
-// loses its query and the literal secret, if given, is replaced.
-func scrubError(err error, secret string) error {
+// loses its query and the literal secrets, if given, are replaced.
+func scrubError(err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
@@ -488,10 +518,7 @@ func scrubError(err error, secret string) error {
 		err = &url.Error{Op: ue.Op, URL: clean, Err: ue.Err}
 	}
 	msg := err.Error()
-	safe := redact(msg)
-	if secret != "" {
-		safe = strings.ReplaceAll(safe, secret, "REDACTED")
-	}
+	safe := scrubSecrets(redact(msg), secrets)
 	if safe == msg {
 		return err
 	}
