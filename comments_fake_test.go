@@ -184,3 +184,28 @@ func TestSimulatedCommentsReachWebhookHandler(t *testing.T) {
 	snap, _ := srv.Comment(e.ID)
 	assert.True(t, snap.Hidden)
 }
+
+func TestLiveCommentsOnFakeServer(t *testing.T) {
+	srv, c := fakeServer(t)
+	h := instagram.NewWebhookHandler(srv.AppSecret, instagram.WithVerifyToken("verify-me"))
+	got := make(chan *instagram.CommentEvent, 1)
+	h.OnLiveComment(func(_ context.Context, e *instagram.CommentEvent) error {
+		got <- e
+		return nil
+	})
+	cb := httptest.NewServer(h)
+	defer cb.Close()
+	require.NoError(t, srv.SubscribeWebhooks(cb.URL, "verify-me", "live_comments"))
+
+	live := srv.StartLive(120)
+	id := srv.SimulateComment(live, "night.owl", "hello from the stream")
+	e := <-got
+	assert.Equal(t, instagram.EventLiveComment, e.Kind())
+	assert.Equal(t, id, e.ID)
+	assert.Equal(t, live, e.Media.ID)
+
+	res, err := c.Messaging.PrivateReply(context.Background(), srv.UserID, id,
+		instagram.TextMessage("Thanks for watching!"), &instagram.PrivateReplyOptions{Live: true})
+	require.NoError(t, err)
+	assert.Equal(t, srv.ContactID("night.owl"), res.RecipientID)
+}

@@ -261,8 +261,9 @@ func (s *Server) removeComment(cm *comment, m *media) {
 	s.removeObject(cm.ID)
 }
 
-// commentWebhook delivers the "comments" change of a comment made by
-// someone else on the account's media; callers hold s.mu.
+// commentWebhook delivers the "comments" change (live_comments on a live
+// broadcast) of a comment made by someone else on the account's media;
+// callers hold s.mu.
 func (s *Server) commentWebhook(m *media, cm *comment) {
 	value := map[string]any{
 		"from":  map[string]string{"id": cm.FromID, "username": cm.Username},
@@ -273,12 +274,17 @@ func (s *Server) commentWebhook(m *media, cm *comment) {
 	if cm.ParentID != "" {
 		value["parent_id"] = cm.ParentID
 	}
-	s.emitChange(m.OwnerID, "comments", value)
+	field := "comments"
+	if m.ProductType == "LIVE" {
+		field = "live_comments"
+	}
+	s.emitChange(m.OwnerID, field, value)
 }
 
 // SimulateComment makes the person fromUsername comment text on a media of
 // the account, as if from the Instagram app: the comment is listed, counts
-// in comments_count, and a "comments" webhook goes to subscribed callbacks.
+// in comments_count, and a "comments" webhook ("live_comments" on a live
+// broadcast, see StartLive) goes to subscribed callbacks.
 // It returns the comment id. It panics when mediaID is not a media that
 // takes comments.
 func (s *Server) SimulateComment(mediaID, fromUsername, text string) string {

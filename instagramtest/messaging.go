@@ -30,8 +30,9 @@ import (
 // HUMAN_AGENT), error 10/2534022 otherwise; a person made unavailable
 // with SetRecipientUnavailable gets error 551; a comment takes one private
 // reply, within 7 days. Per account, it allows 2 conversations calls a
-// second, 100 sends a second (10 for audio and video) and 750 private
-// replies an hour, counted over sliding windows; over a limit a call fails
+// second, 100 sends a second (10 for audio and video), 750 private
+// replies an hour (100 a second on live broadcasts), counted over sliding
+// windows; over a limit a call fails
 // with code 613, subcode 2534040 (WithMessagingLimits changes them).
 //
 // SimulateIncomingMessage and SimulateMessage make a person write to the
@@ -54,17 +55,22 @@ type MessagingLimits struct {
 	Send RateLimit
 	// SendMedia counts audio and video messages.
 	SendMedia RateLimit
-	// PrivateReplies counts private replies to comments.
+	// PrivateReplies counts private replies to comments on posts and
+	// reels.
 	PrivateReplies RateLimit
+	// LivePrivateReplies counts private replies to comments on live
+	// broadcasts.
+	LivePrivateReplies RateLimit
 }
 
 // DefaultMessagingLimits returns Meta's documented messaging limits.
 func DefaultMessagingLimits() MessagingLimits {
 	return MessagingLimits{
-		Conversations:  RateLimit{2, time.Second},
-		Send:           RateLimit{100, time.Second},
-		SendMedia:      RateLimit{10, time.Second},
-		PrivateReplies: RateLimit{750, time.Hour},
+		Conversations:      RateLimit{2, time.Second},
+		Send:               RateLimit{100, time.Second},
+		SendMedia:          RateLimit{10, time.Second},
+		PrivateReplies:     RateLimit{750, time.Hour},
+		LivePrivateReplies: RateLimit{100, time.Second},
 	}
 }
 
@@ -76,6 +82,7 @@ func WithMessagingLimits(l MessagingLimits) Option {
 		for _, p := range []struct{ dst, src *RateLimit }{
 			{&st.limits.Conversations, &l.Conversations}, {&st.limits.Send, &l.Send},
 			{&st.limits.SendMedia, &l.SendMedia}, {&st.limits.PrivateReplies, &l.PrivateReplies},
+			{&st.limits.LivePrivateReplies, &l.LivePrivateReplies},
 		} {
 			if *p.src != (RateLimit{}) {
 				*p.dst = *p.src
@@ -108,6 +115,7 @@ const (
 	catSend          msgCategory = "send"
 	catSendMedia     msgCategory = "send_media"
 	catPrivateReply  msgCategory = "private_reply"
+	catLiveReply     msgCategory = "live_private_reply"
 )
 
 // msgState is the messaging side of the server state (ext).
@@ -373,6 +381,8 @@ func (st *msgState) limit(cat msgCategory) RateLimit {
 		return st.limits.SendMedia
 	case catPrivateReply:
 		return st.limits.PrivateReplies
+	case catLiveReply:
+		return st.limits.LivePrivateReplies
 	}
 	return st.limits.Send
 }
@@ -558,9 +568,14 @@ func (c *call) parseSend() (*sendReq, *graphError) {
 }
 
 // category is the limit a send counts against.
-func (r *sendReq) category() msgCategory {
+func (r *sendReq) category(s *Server) msgCategory {
 	switch {
 	case r.recipient.CommentID != "":
+		if cm, ok := objectOf[*comment](s, r.recipient.CommentID); ok {
+			if m, ok := objectOf[*media](s, cm.MediaID); ok && m.ProductType == "LIVE" {
+				return catLiveReply
+			}
+		}
 		return catPrivateReply
 	case r.message != nil && r.message.Attachment != nil &&
 		(r.message.Attachment.Type == "audio" || r.message.Attachment.Type == "video"):
@@ -662,7 +677,7 @@ func (s *Server) postMessages(c *call) {
 		c.fail(err)
 		return
 	}
-	if !c.charge(account, req.category()) {
+	if !c.charge(account, req.category(s)) {
 		return
 	}
 	var m *dm
