@@ -528,7 +528,7 @@ const publishedFields = "id,caption,media_type,media_product_type,media_url,perm
 // a media's timestamp may be and still be taken for the media a lost
 // publish created (client and server clocks differ, timestamps are in
 // whole seconds).
-const publishSkew = 10 * time.Minute
+const publishSkew = 2 * time.Minute
 
 // maxPublishSends bounds how many times one container is sent to
 // media_publish: only ever again after Meta answered "not ready" or the
@@ -552,9 +552,13 @@ type publishHint struct {
 // It never publishes twice: when the answer is lost (network error, 5xx,
 // unreadable answer), it reads the container's status. A PUBLISHED
 // container is not sent again; the new media is looked up among the
-// account's latest media and stories (created after the call started) and
-// returned. Only a container still FINISHED is published again. When the
-// outcome cannot be established the error is an *UnconfirmedPublishError.
+// account's latest media and stories and returned: Meta has no field
+// linking a container to its media, so the newest media created since the
+// call started is taken (the Publish* methods also match its type and
+// caption). Only a container still FINISHED is published again. When the
+// outcome cannot be established the error is an *UnconfirmedPublishError;
+// calling PublishContainer long after a lost publish finds the container
+// PUBLISHED but cannot tell its media, and reports that the same way.
 //
 // Meta API: POST /{ig-user-id}/media_publish
 // Meta API: GET /{ig-container-id}
@@ -658,7 +662,9 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 // account's latest media (or stories): Meta offers no field linking a
 // container to its media. A candidate is newer than the publish call
 // (less publishSkew) and, when known, has the container's type, product
-// type and caption; the newest candidate wins.
+// type and caption; the newest candidate wins, since a media published
+// after ours would have had to appear in the seconds between the lost
+// answer and this look-up.
 func (s *MediaService) findPublished(ctx context.Context, userID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
 	edges := []string{"media", "stories"}
 	switch {

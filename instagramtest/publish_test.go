@@ -76,6 +76,11 @@ func TestContainerLifecycle(t *testing.T) {
 	ct, ok := s.Container(id)
 	require.True(t, ok)
 	assert.Equal(t, mediaID, ct.PublishedMediaID)
+	seeded := s.Media()[1].ID
+	s.mu.Lock()
+	assert.Equal(t, id, s.publishedExtras(mediaID).ContainerID)
+	assert.Nil(t, s.publishedExtras(seeded), "seeded media were not published through the API")
+	s.mu.Unlock()
 	assert.Equal(t, 1, s.PublishQuotaUsed())
 
 	// Without fields a container answers its id only, as Meta's objects do.
@@ -300,4 +305,26 @@ func TestPublishAppliesThenDrops(t *testing.T) {
 	assert.Len(t, s.Media(), before+1, "but the media was created")
 	c, _ := statusOf(t, s, id)
 	assert.Equal(t, "PUBLISHED", c)
+}
+
+func TestPublishedExtrasAreKept(t *testing.T) {
+	s := newTestServer(t, WithContainerPolls(0))
+	id := createContainerForm(t, s, url.Values{
+		"image_url":     {"https://a/b.jpg"},
+		"location_id":   {"110843418940484"},
+		"user_tags":     {`[{"username":"ana","x":0.5,"y":0.25}]`},
+		"collaborators": {`["ben","cleo"]`},
+	})
+	a := publishForm(t, s, id)
+	require.Equalf(t, http.StatusOK, a.Status, "body %s", a.Raw)
+	mid := a.JSON["id"].(string)
+	s.mu.Lock()
+	ex := s.publishedExtras(mid)
+	s.mu.Unlock()
+	require.NotNil(t, ex)
+	assert.Equal(t, "110843418940484", ex.LocationID)
+	require.Len(t, ex.UserTags, 1)
+	assert.Equal(t, "ana", ex.UserTags[0].Username)
+	assert.Equal(t, 0.25, *ex.UserTags[0].Y)
+	assert.Equal(t, []string{"ben", "cleo"}, ex.Collaborators)
 }
