@@ -81,29 +81,38 @@ type Container struct {
 // VideoStatus is Meta's IGResumableVideoUploadStatus: how far the upload
 // and the processing of a container's video are.
 type VideoStatus struct {
-	UploadingPhase  *VideoUploadingPhase  `json:"uploading_phase,omitempty"`
+	// UploadingPhase is the transfer of the file to Meta.
+	UploadingPhase *VideoUploadingPhase `json:"uploading_phase,omitempty"`
+	// ProcessingPhase is Meta's processing of the uploaded file.
 	ProcessingPhase *VideoProcessingPhase `json:"processing_phase,omitempty"`
 }
 
 // VideoUploadingPhase is Meta's VideoStatusUploadingPhase.
 type VideoUploadingPhase struct {
+	// Status is "not_started", "in_progress", "complete" or "error".
 	Status string `json:"status,omitempty"`
 	// BytesTransferred is how many bytes of the file the server holds: the
 	// offset an interrupted upload continues from.
-	BytesTransferred int64              `json:"bytes_transferred"`
-	SourceFileSize   int64              `json:"source_file_size,omitempty"`
-	Errors           []VideoStatusError `json:"errors,omitempty"`
+	BytesTransferred int64 `json:"bytes_transferred"`
+	// SourceFileSize is the file's announced size.
+	SourceFileSize int64 `json:"source_file_size,omitempty"`
+	// Errors lists what went wrong during the transfer.
+	Errors []VideoStatusError `json:"errors,omitempty"`
 }
 
 // VideoProcessingPhase is Meta's VideoStatusProcessingPhase.
 type VideoProcessingPhase struct {
-	Status string             `json:"status,omitempty"`
+	// Status is "not_started", "in_progress", "complete" or "error".
+	Status string `json:"status,omitempty"`
+	// Errors lists what went wrong during processing.
 	Errors []VideoStatusError `json:"errors,omitempty"`
 }
 
 // VideoStatusError is one error of a video phase.
 type VideoStatusError struct {
-	Code    int    `json:"code,omitempty"`
+	// Code is Meta's error code.
+	Code int `json:"code,omitempty"`
+	// Message describes the error.
 	Message string `json:"message,omitempty"`
 }
 
@@ -242,8 +251,10 @@ func (e *ReadBackError) Unwrap() error { return e.Err }
 // image, from the top-left corner, each within 0-1; they are sent for
 // images only (videos, reels and stories tag without coordinates).
 type UserTag struct {
+	// Username is the tagged account's username.
 	Username string
-	X, Y     float64
+	// X and Y place the tag, from 0 (left, top) to 1.
+	X, Y float64
 }
 
 // TrialParams makes a reel a trial reel, shown to non-followers first.
@@ -298,15 +309,22 @@ type ContainerOptions struct {
 	TrialParams *TrialParams
 }
 
-// Limits Meta puts on container parameters, checked before any call.
+// Limits Meta puts on container parameters, checked before any call (the
+// product tag limit is MaxProductTags).
 const (
-	MaxCaptionLength   = 2200
+	// MaxCaptionLength is the most characters (code points) of a caption.
+	MaxCaptionLength = 2200
+	// MaxCaptionHashtags is the most hashtags in a caption.
 	MaxCaptionHashtags = 30
+	// MaxCaptionMentions is the most @mentions in a caption.
 	MaxCaptionMentions = 20
-	MaxAltTextLength   = 1000
-	MaxCarouselItems   = 10
-	MinCarouselItems   = 2
-	MaxCollaborators   = 3
+	// MaxAltTextLength is the most characters of an image's alt text.
+	MaxAltTextLength = 1000
+	// MinCarouselItems and MaxCarouselItems bound a carousel's size.
+	MinCarouselItems = 2
+	MaxCarouselItems = 10
+	// MaxCollaborators is the most accounts invited to co-author a media.
+	MaxCollaborators = 3
 )
 
 // containerBody is the JSON body of POST /{ig-user-id}/media.

@@ -70,7 +70,9 @@ type uploadAnswer struct {
 // server holds and continues from there: an io.Seeker or io.ReaderAt source
 // is repositioned; another reader continues only if the server holds
 // exactly what was read from it, and otherwise an *UploadInterruptedError
-// says where to start again with UploadVideoAt.
+// says where to start again with UploadVideoAt. Requests go to the
+// client's upload host (WithUploadURL, rupload.facebook.com by default);
+// the URI in CreateContainer's answer names the same address.
 //
 // Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
 // Meta API: GET /{ig-container-id}
