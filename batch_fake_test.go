@@ -79,3 +79,29 @@ func TestBatchFallbackAndGetManyOnFakeServer(t *testing.T) {
 	assert.Equal(t, media[5].Permalink, got[media[5].ID].Permalink)
 	assert.Equal(t, (len(ids)+49)/50, srv.RequestCount("GET", "/"))
 }
+
+func TestInsightsMediaManyOnFakeServer(t *testing.T) {
+	srv := instagramtest.NewServer(instagramtest.WithMediaCount(120))
+	defer srv.Close()
+	c, err := srv.FacebookClient()
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range srv.Media() {
+		ids = append(ids, m.ID)
+	}
+	opts := &instagram.MediaInsightsOptions{Metrics: []instagram.Metric{instagram.MetricReach}}
+	ctx := context.Background()
+	srv.ResetRequests()
+	res, err := c.Insights.MediaMany(ctx, append(ids, "17800000000000000"), opts)
+	require.NoError(t, err)
+	assert.Equal(t, (len(ids)+1+49)/50, srv.RequestCount("POST", "/"))
+	require.Len(t, res, len(ids)+1)
+	for i, id := range ids[:10] {
+		one, err := c.Insights.Media(ctx, id, opts)
+		require.NoError(t, err)
+		assert.Equal(t, id, res[i].MediaID)
+		require.NoError(t, res[i].Err)
+		assert.Equal(t, one.Metric(instagram.MetricReach), res[i].Insights.Metric(instagram.MetricReach), "batched and single answers agree")
+	}
+	assert.ErrorIs(t, res[len(ids)].Err, instagram.ErrNotFound)
+}
