@@ -607,7 +607,10 @@ func (s *UsersService) AllCollaborationInvites(ctx context.Context, userID strin
 // RespondToCollaborationInvite accepts (accept true) or declines the
 // invitation to collaborate on mediaID.
 //
-// Meta API: POST /{ig-user-id}/collaboration_invites
+// It sends a POST on the edge the row below names (the table lists the
+// GET and mentions the POST beside it).
+//
+// Meta API: GET /{ig-user-id}/collaboration_invites
 func (s *UsersService) RespondToCollaborationInvite(ctx context.Context, userID, mediaID string, accept bool) error {
 	if err := checkID("user id", userID); err != nil {
 		return err
