@@ -452,11 +452,7 @@ func (p *permissionList) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		var out []string
-		for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-			out = append(out, part)
-		}
-		*p = out
+		*p = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 	case b[0] == '[':
 		var raw []json.RawMessage
 		if err := json.Unmarshal(b, &raw); err != nil {

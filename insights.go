@@ -349,7 +349,7 @@ func (t TotalValue) MarshalJSON() ([]byte, error) {
 		Value      float64            `json:"value"`
 		Breakdowns []InsightBreakdown `json:"breakdowns,omitempty"`
 	}
-	return json.Marshal(wire{t.Value, t.Breakdowns})
+	return json.Marshal(wire(t))
 }
 
 // Breakdown returns the breakdown over exactly the given dimension keys,

@@ -138,11 +138,7 @@ func (s *Server) OAuthConfig(platform instagram.Platform, redirectURL string, sc
 
 // splitScopes reads a scope parameter, comma or space separated.
 func splitScopes(v string) []string {
-	var out []string
-	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
-		out = append(out, s)
-	}
-	return out
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // authorizeRoute is the authorization window: it approves at once, or

@@ -17,10 +17,10 @@ const (
 
 // listEdge is a GET edge listing registered objects.
 type listEdge struct {
-	kind, edge, item string
-	hosts            hostSet
-	list             func(c *call, parentID string) ([]string, *graphError)
-	defaults         []string
+	kind, edge string
+	hosts      hostSet
+	list       func(c *call, parentID string) ([]string, *graphError)
+	defaults   []string
 }
 
 // listEdge serves GET /{id}/{edge} for objects of kind as a paged list of

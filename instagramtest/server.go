@@ -60,10 +60,10 @@ The pieces:
   - State: defineKind(name, typeName, igTypeName, hosts) declares an object
     kind, fieldOf/k.field add its fields (also to existing kinds, via
     s.kind(name)); s.newID() makes a fresh 17 or 18 digit id,
-    s.addObject/s.object/s.removeObject keep the id registry; ext[T](s)
+    s.addObject/objectOf[T]/s.removeObject keep the id registry; ext[T](s)
     returns the extension's own state of type T; s.rand(stream) is a
     generator seeded from WithSeed; s.now() is the server clock;
-    s.issueToken mints tokens; s.account() is the seeded business account.
+    s.issueToken mints tokens; s.acct is the seeded business account.
 */
 
 import (

@@ -26,12 +26,6 @@ type object struct {
 // setup.
 func (s *Server) addObject(kind, id string, v any) { s.objects[id] = object{kind, v} }
 
-// object looks an id up in the registry.
-func (s *Server) object(id string) (kind string, v any, ok bool) {
-	o, ok := s.objects[id]
-	return o.kind, o.value, ok
-}
-
 // removeObject deletes an id from the registry.
 func (s *Server) removeObject(id string) { delete(s.objects, id) }
 
@@ -148,9 +142,6 @@ type page struct {
 	Category    string
 	IGAccountID string
 }
-
-// account returns the seeded business account; callers hold s.mu.
-func (s *Server) account() *igUser { return s.acct }
 
 // commentsCount counts a media's comments including replies.
 func (s *Server) commentsCount(m *media) int {
