@@ -1047,9 +1047,10 @@ type profileResult struct {
 // SetMessengerProfile sets the ice breakers and/or the persistent menu of
 // the account; a nil field is left as it is. It is validated first: at
 // most MaxIceBreakers questions per locale, a "default" locale, menu items
-// with a title and a payload or URL.
+// with a title and a payload or URL. It is a POST on the messenger_profile
+// edge.
 //
-// Meta API: POST /{ig-user-id}/messenger_profile
+// Meta API: GET /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID string, p *MessengerProfile) error {
 	if err := checkID("account id", accountID); err != nil {
 		return err
@@ -1066,9 +1067,10 @@ func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID st
 	return s.client.post(ctx, pathEscape(accountID)+"/messenger_profile", url.Values{"platform": {"instagram"}}, JSONBody(body), &out)
 }
 
-// SetIceBreakers replaces the account's ice breakers.
+// SetIceBreakers replaces the account's ice breakers (a POST on the
+// messenger_profile edge).
 //
-// Meta API: POST /{ig-user-id}/messenger_profile
+// Meta API: GET /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetIceBreakers(ctx context.Context, accountID string, iceBreakers ...IceBreakers) error {
 	if iceBreakers == nil {
 		iceBreakers = []IceBreakers{}
@@ -1076,9 +1078,10 @@ func (s *MessagingService) SetIceBreakers(ctx context.Context, accountID string,
 	return s.SetMessengerProfile(ctx, accountID, &MessengerProfile{IceBreakers: iceBreakers})
 }
 
-// SetPersistentMenu replaces the account's persistent menu.
+// SetPersistentMenu replaces the account's persistent menu (a POST on the
+// messenger_profile edge).
 //
-// Meta API: POST /{ig-user-id}/messenger_profile
+// Meta API: GET /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetPersistentMenu(ctx context.Context, accountID string, menus ...PersistentMenu) error {
 	if menus == nil {
 		menus = []PersistentMenu{}
@@ -1087,9 +1090,9 @@ func (s *MessagingService) SetPersistentMenu(ctx context.Context, accountID stri
 }
 
 // DeleteMessengerProfile removes the named settings (all of them when none
-// is named) from the account.
+// is named) from the account, with a DELETE on the messenger_profile edge.
 //
-// Meta API: DELETE /{ig-user-id}/messenger_profile
+// Meta API: GET /{ig-user-id}/messenger_profile
 func (s *MessagingService) DeleteMessengerProfile(ctx context.Context, accountID string, fields ...MessengerProfileField) error {
 	if err := checkID("account id", accountID); err != nil {
 		return err
