@@ -247,14 +247,16 @@ func (l *msgLimiter) acquire(ctx context.Context, cat msgCategory, account strin
 		cfg := l.cfg
 		lim := cfg.of(cat)
 		w := l.windows[key]
+		if cfg.Disabled || lim.Calls < 0 {
+			if w != nil {
+				w.leave(me)
+			}
+			l.mu.Unlock()
+			return noop, nil
+		}
 		if w == nil {
 			w = &slidingWindow{changed: make(chan struct{})}
 			l.windows[key] = w
-		}
-		if cfg.Disabled || lim.Calls < 0 {
-			w.leave(me)
-			l.mu.Unlock()
-			return noop, nil
 		}
 		span := lim.Per + time.Duration(float64(lim.Per)*cfg.Headroom)
 		now := l.now()

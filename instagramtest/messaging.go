@@ -344,8 +344,8 @@ func (s *Server) renderAttachment(m *dm, i int, a dmAttachment) *jsonObject {
 }
 
 // messagingAccount returns the Instagram account a messaging call acts
-// for: the account itself, or the one linked to the Page. It answers the
-// error itself.
+// for: the account itself, or the one linked to the Page. With Facebook
+// Login only the Page token may message. It answers the error itself.
 func (c *call) messagingAccount() (string, bool) {
 	var account string
 	switch v := c.node.(type) {
@@ -354,7 +354,7 @@ func (c *call) messagingAccount() (string, bool) {
 	case *page:
 		account = v.IGAccountID
 	}
-	if c.tok.kind == tokenFacebookUser && c.kind == kindPage || c.tok.kind == tokenApp {
+	if c.tok.kind == tokenFacebookUser || c.tok.kind == tokenApp {
 		c.fail(newError(http.StatusBadRequest, 210, 0, typeOAuth, "(#210) A page access token is required to request this resource."))
 		return "", false
 	}

@@ -74,6 +74,8 @@ func TestMessagingPermissions(t *testing.T) {
 
 	code, _ := postJSON(t, s, s.FacebookAccessToken, "/v25.0/"+s.PageID+"/messages", body).code(t)
 	assert.Equal(t, 210, code, "a Page token is needed")
+	code, _ = postJSON(t, s, s.FacebookAccessToken, "/v25.0/"+s.UserID+"/messages", body).code(t)
+	assert.Equal(t, 210, code, "on the account's id too")
 	code, _ = postJSON(t, s, s.AppAccessToken(), "/v25.0/"+s.UserID+"/messages", body).code(t)
 	assert.Equal(t, 210, code)
 	code, _ = postJSON(t, s, s.IssueToken(time.Hour, "instagram_business_basic"), "/v25.0/"+s.UserID+"/messages", body).code(t)
