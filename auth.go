@@ -462,15 +462,16 @@ func (p *permissionList) UnmarshalJSON(b []byte) error {
 		for _, r := range raw {
 			var s string
 			if json.Unmarshal(r, &s) == nil {
-				out = append(out, s)
+				// An entry may itself be a comma list; empty ones carry nothing.
+				out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
 				continue
 			}
 			var obj struct{ Permission, Status string }
 			if err := json.Unmarshal(r, &obj); err != nil {
 				return fmt.Errorf("instagram: cannot decode permission %s", r)
 			}
-			if obj.Permission != "" && (obj.Status == "" || obj.Status == "granted") {
-				out = append(out, obj.Permission)
+			if obj.Status == "" || obj.Status == "granted" {
+				out = append(out, strings.FieldsFunc(obj.Permission, func(r rune) bool { return r == ',' || r == ' ' })...)
 			}
 		}
 		*p = out
