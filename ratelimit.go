@@ -467,7 +467,10 @@ func (t *rateTracker) room(b *budgetState, now time.Time) (ok, probe bool, until
 		return false, false, b.errorTill
 	}
 	exhausted := b.usageTill.After(now)
-	if !exhausted && b.slope > 0 && b.predicted() >= float64(t.policy.Threshold) && b.pct < t.policy.Threshold {
+	// Prediction only delays calls until those in flight are answered, so
+	// it applies when the policy waits; failing fast is kept for budgets
+	// that answers have shown to be exhausted.
+	if !exhausted && t.policy.Wait && b.slope > 0 && b.predicted() >= float64(t.policy.Threshold) && b.pct < t.policy.Threshold {
 		// The calls in flight will take the budget to the threshold.
 		exhausted = true
 		if b.inflight == 0 {
@@ -523,6 +526,12 @@ func (t *rateTracker) rejected(apiErr *Error, u Usage, account string, retryAfte
 		retryAfter = t.policy.Cooldown
 	}
 	rl.RetryAfter = retryAfter
+	if apiErr.Code == 613 && apiErr.Subcode == 2534040 {
+		// A messaging throttle concerns one conversation partner or
+		// account, not the app: MessagingLimits paces those calls, so the
+		// other calls of the client go on.
+		return rl
+	}
 	b := &t.app
 	if isBUC && rl.BusinessID != "" {
 		b = t.bizState(rl.BusinessID)

@@ -198,3 +198,19 @@ func TestUsageOnResponse(t *testing.T) {
 	assert.Equal(t, "TRACE1", resp.TraceID)
 	assert.Equal(t, 9, c.Usage().App.CallCount)
 }
+
+func TestMessagingThrottleDoesNotBlockTheClient(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", testBase+"/v25.0/me/messages", jsonResponder(400,
+		`{"error":{"message":"(#613) Calls to this api have exceeded the rate limit.","type":"OAuthException","code":613,"error_subcode":2534040}}`))
+	mt.RegisterResponder("GET", testBase+"/v25.0/1790", jsonResponder(200, `{"id":"1790"}`))
+	ctx := context.Background()
+	req, err := c.NewRequest(ctx, "POST", "me/messages", nil, instagram.JSONBody(map[string]any{"recipient": map[string]string{"id": "1"}}))
+	require.NoError(t, err)
+	_, err = c.Do(req, nil)
+	var rl *instagram.RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Positive(t, rl.RetryAfter)
+	_, err = c.Media.Get(ctx, "1790", nil)
+	assert.NoError(t, err, "a messaging throttle leaves other calls alone")
+}
