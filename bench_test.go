@@ -50,7 +50,7 @@ func BenchmarkMediaPage(b *testing.B) {
 	srv := benchServer(b, mediaPageBody(25))
 	ctx := context.Background()
 
-	b.Run("raw", func(b *testing.B) {
+	b.Run("impl=raw", func(b *testing.B) {
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 		u := srv.URL + "/v25.0/17841400000000001/media?fields=" + benchFields + "&limit=25"
 		b.ReportAllocs()
@@ -73,7 +73,7 @@ func BenchmarkMediaPage(b *testing.B) {
 		}
 	})
 
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		c, err := instagram.NewClient(instagram.WithAccessToken(testToken), instagram.WithBaseURL(srv.URL),
 			instagram.WithHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}))
 		if err != nil {
