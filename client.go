@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -452,6 +453,31 @@ func encodeValues(v any) (url.Values, error) {
 	switch t := v.(type) {
 	case nil:
 		return url.Values{}, nil
+	case *GetOptions:
+		// The two most used option types skip reflection; the exact types
+		// only, so that types embedding them keep their own fields.
+		out := url.Values{}
+		if t != nil && len(t.Fields) > 0 {
+			out.Set("fields", strings.Join(t.Fields, ","))
+		}
+		return out, nil
+	case *ListOptions:
+		out := url.Values{}
+		if t != nil {
+			if len(t.Fields) > 0 {
+				out.Set("fields", strings.Join(t.Fields, ","))
+			}
+			if t.Limit != 0 {
+				out.Set("limit", strconv.Itoa(t.Limit))
+			}
+			if t.After != "" {
+				out.Set("after", t.After)
+			}
+			if t.Before != "" {
+				out.Set("before", t.Before)
+			}
+		}
+		return out, nil
 	case url.Values:
 		out := make(url.Values, len(t))
 		for k, vs := range t {
@@ -515,10 +541,12 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, q any, bod
 		}
 		rd, contentType = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	// Build on an empty URL and set the parsed one: no second parse.
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
 	if err != nil {
 		return nil, fmt.Errorf("instagram: building request: %s", redact(err.Error()))
 	}
+	req.URL, req.Host = u, u.Host
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}

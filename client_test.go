@@ -286,3 +286,31 @@ func TestConcurrentUse(t *testing.T) {
 	assert.Less(t, u.App.CallCount, 50)
 	assert.Contains(t, u.Business, "17841400000000001")
 }
+
+func TestOptionsEncodeLikeTheirTags(t *testing.T) {
+	// The fast encoders of GetOptions and ListOptions must agree with
+	// go-querystring on the struct tags.
+	c, mt := newMockClient(t)
+	var got []url.Values
+	mt.RegisterResponder("GET", testBase+"/v25.0/x", func(r *http.Request) (*http.Response, error) {
+		got = append(got, r.URL.Query())
+		return jsonResponder(200, `{"data":[]}`)(r)
+	})
+	ctx := context.Background()
+	for _, q := range []any{
+		&instagram.ListOptions{Fields: []string{"a", "b"}, Limit: 7, After: "A", Before: "B"},
+		&instagram.GetOptions{Fields: []string{"id"}},
+		&instagram.TimeRangeOptions{ListOptions: instagram.ListOptions{Limit: 3}, Since: instagram.Time{Time: time.Unix(1700000000, 0)}},
+		(*instagram.ListOptions)(nil),
+	} {
+		req, err := c.NewRequest(ctx, "GET", "x", q, nil)
+		require.NoError(t, err)
+		_, err = c.Do(req, nil)
+		require.NoError(t, err)
+	}
+	require.Len(t, got, 4)
+	assert.Equal(t, url.Values{"fields": {"a,b"}, "limit": {"7"}, "after": {"A"}, "before": {"B"}}, got[0])
+	assert.Equal(t, url.Values{"fields": {"id"}}, got[1])
+	assert.Equal(t, url.Values{"limit": {"3"}, "since": {"1700000000"}}, got[2], "embedding types keep their own fields")
+	assert.Empty(t, got[3])
+}
