@@ -150,7 +150,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	})
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
+	defer func() {
+		// Let the browser receive the page the handler wrote before the
+		// server goes away.
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+	}()
 
 	authURL := cfg.AuthCodeURL(state)
 	fmt.Fprintf(stdout, "Open this URL to log in with Instagram:\n\n  %s\n\n", authURL)
