@@ -331,7 +331,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.limits = newRateTracker(cfg.rate)
 	hc := cfg.httpClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
+		hc = defaultHTTPClient()
 	}
 	c.httpClient = c.limits.wrapClient(hc, c.baseURL.Path+"/"+c.version+"/")
 
@@ -346,6 +346,16 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Webhooks = (*WebhooksService)(&c.common)
 	c.Auth = (*AuthService)(&c.common)
 	return c, nil
+}
+
+// defaultHTTPClient bounds connecting and waiting for an answer's headers,
+// not the whole exchange: a resumable upload may stream for a long time.
+// Whole calls are bounded by the ctx each method takes.
+func defaultHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = 2 * time.Minute
+	tr.MaxIdleConnsPerHost = 16
+	return &http.Client{Transport: tr}
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {

@@ -337,6 +337,11 @@ func ParseErrorBody(status int, body []byte) *Error {
 			} `json:"meta"`
 			ErrorReason      string `json:"error_reason"`
 			ErrorDescription string `json:"error_description"`
+			DebugInfo        *struct {
+				Retriable Bool   `json:"retriable"`
+				Type      string `json:"type"`
+				Message   string `json:"message"`
+			} `json:"debug_info"`
 		}
 		if json.Unmarshal(trimmed, &env) == nil {
 			switch {
@@ -370,6 +375,21 @@ func ParseErrorBody(status int, body []byte) *Error {
 				return e
 			case env.Meta != nil && (env.Meta.ErrorType != "" || env.Meta.ErrorMessage != ""):
 				e.Type, e.Code, e.Message = env.Meta.ErrorType, int(env.Meta.Code), env.Meta.ErrorMessage
+				return e
+			case env.DebugInfo != nil && (env.DebugInfo.Type != "" || env.DebugInfo.Message != ""):
+				// The resumable upload host's shape. Its message is often
+				// itself a JSON document with a Graph-style error.
+				d := env.DebugInfo
+				e.Type, e.Message, e.IsTransient = d.Type, d.Message, bool(d.Retriable)
+				var inner struct {
+					Error struct {
+						Message string  `json:"message"`
+						Code    flexInt `json:"code"`
+					} `json:"error"`
+				}
+				if json.Unmarshal([]byte(d.Message), &inner) == nil && inner.Error.Message != "" {
+					e.Message, e.Code = inner.Error.Message, int(inner.Error.Code)
+				}
 				return e
 			}
 		}

@@ -112,6 +112,12 @@ func TestErrorFieldsDecoded(t *testing.T) {
 
 	e = instagram.ParseErrorBody(400, []byte(`{"error":{"message":"Error validating client secret.","type":"OAuthException","code":1}}`))
 	assert.NotErrorIs(t, e, instagram.ErrTransient, "a wrong client secret is not retried")
+	e = instagram.ParseErrorBody(400, []byte(`{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"unauthorized user request\"}}"}}`))
+	assert.Equal(t, "ProcessingFailedError", e.Type)
+	assert.Equal(t, "unauthorized user request", e.Message)
+	assert.NotErrorIs(t, e, instagram.ErrTransient)
+	e = instagram.ParseErrorBody(500, []byte(`{"debug_info":{"retriable":true,"type":"UploadFailed","message":"try again"}}`))
+	assert.ErrorIs(t, e, instagram.ErrTransient)
 	e = instagram.ParseErrorBody(400, []byte(`{"error":{"message":"Invalid user id","type":"OAuthException","code":110,"error_subcode":2207013}}`))
 	assert.ErrorIs(t, e, instagram.ErrNotFound)
 
