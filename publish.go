@@ -420,6 +420,10 @@ func (s *MediaService) CreateContainer(ctx context.Context, userID string, opts 
 
 func (s *MediaService) createContainer(ctx context.Context, userID string, opts *ContainerOptions) (*Container, error) {
 	c := new(Container)
+	// Creating a container posts nothing: one whose answer was lost stays
+	// unpublished and expires after 24 hours. So, unlike media_publish,
+	// this POST is retried like a read when it fails transiently.
+	ctx = context.WithValue(ctx, idempotentKey{}, true)
 	if err := s.client.post(ctx, pathEscape(userID)+"/media", nil, JSONBody(opts.body()), c); err != nil {
 		return nil, err
 	}
