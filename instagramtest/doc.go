@@ -62,6 +62,33 @@
 // matching calls and/or with a seeded probability. Requests returns what
 // arrived, with tokens, proofs, secrets and codes replaced by "REDACTED".
 //
+// # What else it serves
+//
+//   - OAuth for both logins: authorize (auto-approving redirect, or a
+//     refusal with DenyAuthorization), single-use codes that expire after an
+//     hour, long-lived exchange, refresh (not before 24 hours), debug_token
+//     and /me/accounts; OAuthConfig returns a configuration pointed here.
+//   - Publishing: containers go IN_PROGRESS then FINISHED
+//     (WithContainerPolls, WithContainerProcessingTime), expire after 24
+//     hours, fail on request (FailContainer, an URL containing "error");
+//     media_publish creates media that every list shows, counts against
+//     WithPublishLimit and content_publishing_limit; resumable uploads keep
+//     their offset and can break on purpose (InjectUploadFailure).
+//   - Comments and moderation, mentions, business discovery of three other
+//     seeded accounts, hashtag search with the 30-per-7-days limit
+//     (answered with code 24), insights, catalogs and product tags, live
+//     media (StartLive, EndLive), collaboration invites.
+//   - Messaging with the 24-hour window (7 days with HUMAN_AGENT), private
+//     replies, unavailable recipients (SetRecipientUnavailable), messenger
+//     profile and per-account messaging limits; SimulateComment and
+//     SimulateIncomingMessage make things happen.
+//   - Webhooks: app and account subscriptions (the app subscription verifies
+//     its callback first), signed deliveries of every event that happens
+//     (DeliverWebhook for any payload, WaitWebhooks, WebhookDeliveries).
+//   - Batch requests (POST / with batch=[...], up to 50 operations, named
+//     operations and JSONPath references; Facebook Login tokens only, as on
+//     Meta) and multi-id lookups (GET /?ids=...).
+//
 // # Determinism
 //
 // Two servers with the same seed, media count and clock hold the same ids,
