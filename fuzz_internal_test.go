@@ -39,3 +39,45 @@ func FuzzOAuthAnswer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUsageScanners: whenever the fast scanners accept a header value,
+// encoding/json reads the same figures from it.
+func FuzzUsageScanners(f *testing.F) {
+	f.Add(`{"call_count":28,"total_time":25,"total_cputime":25}`)
+	f.Add(`{"1":[{"type":"instagram","call_count":"100","total_cputime":25,"total_time":25,"estimated_time_to_regain_access":19,"ads_api_access_tier":"standard_access"}],"2":[]}`)
+	f.Add(` { "call_count" : -3 , "x" : "y" } `)
+	f.Add(`{"CALL_COUNT":5}`)
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, ok := scanAppUsage(v); ok {
+			var w wireUsage
+			if err := json.Unmarshal([]byte(v), &w); err != nil {
+				t.Fatalf("scanner accepted %q, encoding/json refused it: %v", v, err)
+			}
+			want := AppUsage{CallCount: int(w.CallCount), TotalTime: int(w.TotalTime), TotalCPUTime: int(w.TotalCPUTime)}
+			if *got != want {
+				t.Fatalf("%q: scanner %+v, encoding/json %+v", v, *got, want)
+			}
+		}
+		if got, ok := scanBusinessUsage(v); ok {
+			var w map[string][]wireBUC
+			if err := json.Unmarshal([]byte(v), &w); err != nil {
+				t.Fatalf("scanner accepted %q, encoding/json refused it: %v", v, err)
+			}
+			if len(got) != len(w) {
+				t.Fatalf("%q: %d ids, encoding/json %d", v, len(got), len(w))
+			}
+			for id, entries := range w {
+				if len(got[id]) != len(entries) {
+					t.Fatalf("%q: id %s has %d entries, encoding/json %d", v, id, len(got[id]), len(entries))
+				}
+				for i, e := range entries {
+					want := BusinessUseCaseUsage{Type: e.Type, CallCount: int(e.CallCount), TotalTime: int(e.TotalTime),
+						TotalCPUTime: int(e.TotalCPUTime), EstimatedTimeToRegainAccess: int(e.EstimatedTimeToRegainAccess), AdsAPIAccessTier: e.AdsAPIAccessTier}
+					if got[id][i] != want {
+						t.Fatalf("%q: %+v, encoding/json %+v", v, got[id][i], want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -118,9 +118,12 @@ func ParseUsage(h http.Header) (Usage, error) {
 		if v == "" {
 			return nil
 		}
+		if out, ok := scanAppUsage(v); ok {
+			return out // the usual shape, read without reflection
+		}
 		out := new(AppUsage)
 		if json.Unmarshal([]byte(v), out) == nil {
-			return out // the usual shape: plain numbers
+			return out
 		}
 		var w wireUsage
 		if err := json.Unmarshal([]byte(v), &w); err != nil {
@@ -136,7 +139,11 @@ func ParseUsage(h http.Header) (Usage, error) {
 			fast map[string][]BusinessUseCaseUsage
 			w    map[string][]wireBUC
 		)
-		if json.Unmarshal([]byte(v), &fast) == nil {
+		if scanned, ok := scanBusinessUsage(v); ok {
+			if len(scanned) > 0 {
+				u.Business = scanned
+			}
+		} else if json.Unmarshal([]byte(v), &fast) == nil {
 			if len(fast) > 0 {
 				u.Business = fast
 			}
