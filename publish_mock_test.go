@@ -258,7 +258,8 @@ func TestUploadFailureAnswerIsTyped(t *testing.T) {
 	var ae *instagram.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 400, ae.HTTPStatus)
-	assert.Contains(t, ae.Body, "unauthorized user request")
+	assert.Equal(t, "unauthorized user request", ae.Message)
+	assert.Equal(t, "ProcessingFailedError", ae.Type)
 	assert.Equal(t, 1, mt.GetCallCountInfo()["POST "+mockUploadURL+"/ig-api-upload/v25.0/C1"])
 }
 

@@ -139,7 +139,7 @@ func TestUploadRejectsBadInput(t *testing.T) {
 	var ae *instagram.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 400, ae.HTTPStatus)
-	assert.Contains(t, ae.Body, "resumable")
+	assert.Contains(t, ae.Error(), "resumable")
 }
 
 func TestUploadVideoURLFailureBecomesContainerError(t *testing.T) {
