@@ -219,6 +219,7 @@ type budgetState struct {
 	basePct   int       // usage when the current estimate started
 	baseObs   int       // observed count then
 	baseTime  time.Time // and the time
+	peak      int       // highest usage since then
 	slope     float64   // estimated percentage points per call; 0 unknown
 	inflight  int       // calls sent and not yet answered
 	usageTill time.Time // exhausted according to usage headers until
@@ -226,22 +227,30 @@ type budgetState struct {
 	lastProbe time.Time
 }
 
-// record takes one usage figure.
-func (b *budgetState) record(pct int, now time.Time) {
+// record takes one usage figure and reports whether it shows that the
+// window rolled over.
+func (b *budgetState) record(pct int, now time.Time) (rolled bool) {
 	b.observed++
-	if pct < b.basePct || b.observed == 1 {
-		// First figure, or the window rolled: start a new estimate.
-		b.basePct, b.baseObs, b.baseTime = pct, b.observed, now
-	} else if n := b.observed - b.baseObs; n >= 4 && pct > b.basePct {
-		b.slope = float64(pct-b.basePct) / float64(n)
-	}
 	b.pct = pct
+	if b.observed == 1 || pct < b.peak/2 {
+		// First figure, or usage fell to under half its peak: the window
+		// rolled, start a new estimate. A smaller drop is an answer that
+		// arrived out of order, not a new window.
+		b.basePct, b.baseObs, b.baseTime, b.peak = pct, b.observed, now, pct
+		return b.observed > 1
+	}
+	b.peak = max(b.peak, pct)
+	if n := b.observed - b.baseObs; n >= 4 && b.peak > b.basePct {
+		b.slope = float64(b.peak-b.basePct) / float64(n)
+	}
+	return false
 }
 
 // predicted is the usage expected once the calls in flight and one more
-// are answered.
+// are answered. Within a window usage only grows, so the highest figure
+// seen is the current one: answers processed out of order show less.
 func (b *budgetState) predicted() float64 {
-	return float64(b.pct) + float64(b.inflight+1)*b.slope
+	return float64(b.peak) + float64(b.inflight+1)*b.slope
 }
 
 // rateTracker keeps the latest usage and decides, before each call,
@@ -293,7 +302,7 @@ func (t *rateTracker) notify() {
 // applyUsage updates one budget from a usage figure; t.mu is held.
 func (t *rateTracker) applyUsage(b *budgetState, pct, etaMinutes int, now time.Time) {
 	p := t.policy
-	b.record(pct, now)
+	rolled := b.record(pct, now)
 	switch {
 	case etaMinutes > 0:
 		b.errorTill = laterOf(b.errorTill, now.Add(time.Duration(etaMinutes)*time.Minute))
@@ -310,8 +319,10 @@ func (t *rateTracker) applyUsage(b *budgetState, pct, etaMinutes int, now time.T
 			until = now.Add(p.Cooldown)
 		}
 		b.usageTill = until
-		b.basePct, b.baseObs, b.baseTime = pct, b.observed, now
-	case pct < p.Threshold-hysteresis && !b.usageTill.IsZero():
+		b.basePct, b.baseObs, b.baseTime, b.peak = pct, b.observed, now, max(b.peak, pct)
+	case (rolled || b.peak < p.Threshold-hysteresis) && pct < p.Threshold-hysteresis && !b.usageTill.IsZero():
+		// The budget came back (a new window, or a rolling window that
+		// drained): lift the block.
 		b.usageTill = time.Time{}
 		t.notify()
 	}
@@ -477,7 +488,7 @@ func (t *rateTracker) room(b *budgetState, now time.Time) (ok, probe bool, until
 	// Prediction only delays calls until those in flight are answered, so
 	// it applies when the policy waits; failing fast is kept for budgets
 	// that answers have shown to be exhausted.
-	if !exhausted && t.policy.Wait && b.slope > 0 && b.predicted() >= float64(t.policy.Threshold) && b.pct < t.policy.Threshold {
+	if !exhausted && t.policy.Wait && b.slope > 0 && b.predicted() >= float64(t.policy.Threshold) && b.peak < t.policy.Threshold {
 		// The calls in flight will take the budget to the threshold.
 		exhausted = true
 		if b.inflight == 0 {
@@ -489,7 +500,7 @@ func (t *rateTracker) room(b *budgetState, now time.Time) (ok, probe bool, until
 	}
 	interval := t.policy.Cooldown / 4
 	next := b.lastProbe.Add(interval)
-	if t.policy.Wait && b.inflight == 0 && !next.After(now) && float64(b.pct)+2*b.slope < 100 {
+	if t.policy.Wait && b.inflight == 0 && !next.After(now) && float64(b.peak)+2*b.slope < 100 {
 		return true, true, time.Time{}
 	}
 	until = next
