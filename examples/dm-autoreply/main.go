@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -43,6 +42,7 @@ import (
 	"unicode"
 
 	instagram "github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
 )
 
@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprintf(stderr, "answering messages of @%s from the webhook at %s, path /webhook\n", me.Username, ln.Addr())
 		go b.work(ctx)
-		if err := serve(ctx, ln, b.handler(secret, verify)); err != nil {
+		if err := webhookserve.Serve(ctx, ln, b.handler(secret, verify)); err != nil {
 			return fail(stderr, err)
 		}
 		return 0
@@ -331,29 +331,6 @@ func (b *bot) poll(ctx context.Context, since time.Time) error {
 	return nil
 }
 
-// serve runs an HTTP server for h at /webhook on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	mux := http.NewServeMux()
-	mux.Handle("/webhook", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
 // demo runs the offline walk-through on the fake API.
 func demo(ctx context.Context, poll bool, out io.Writer) error {
 	api := instagramtest.NewServer()
@@ -404,7 +381,7 @@ func demo(ctx context.Context, poll bool, out io.Writer) error {
 			return err
 		}
 		served := make(chan error, 1)
-		go func() { served <- serve(ctx, ln, b.handler(api.AppSecret, verify)) }()
+		go func() { served <- webhookserve.Serve(ctx, ln, b.handler(api.AppSecret, verify)) }()
 		defer func() {
 			cancel()
 			<-served

@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -40,6 +39,7 @@ import (
 	"unicode"
 
 	instagram "github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
 )
 
@@ -118,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stderr, "watching new comments: webhook at %s, path /webhook\n", ln.Addr())
-	if err := serve(ctx, ln, newHandler(client, secret, verify, opts, out)); err != nil {
+	if err := webhookserve.Serve(ctx, ln, newHandler(client, secret, verify, opts, out)); err != nil {
 		return fail(stderr, err)
 	}
 	return 0
@@ -282,29 +282,6 @@ func newHandler(client *instagram.Client, secret, verify string, opts options, o
 	return h
 }
 
-// serve runs an HTTP server for h at /webhook on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	mux := http.NewServeMux()
-	mux.Handle("/webhook", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
 // demo runs the offline walk-through on the fake API.
 func demo(ctx context.Context, opts options, out io.Writer) error {
 	api := instagramtest.NewServer()
@@ -353,7 +330,7 @@ func demo(ctx context.Context, opts options, out io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, ln, newHandler(client, api.AppSecret, verify, opts, out)) }()
+	go func() { served <- webhookserve.Serve(ctx, ln, newHandler(client, api.AppSecret, verify, opts, out)) }()
 	defer func() {
 		cancel()
 		<-served

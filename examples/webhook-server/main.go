@@ -21,7 +21,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,6 +34,7 @@ import (
 	"time"
 
 	instagram "github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
 )
 
@@ -72,7 +72,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return 1
 	}
 	fmt.Fprintf(stderr, "listening on %s, path /webhook\n", ln.Addr())
-	if err := serve(ctx, ln, newHandler(secret, verify, logger, new(atomic.Int64))); err != nil {
+	if err := webhookserve.Serve(ctx, ln, newHandler(secret, verify, logger, new(atomic.Int64))); err != nil {
 		fmt.Fprintf(stderr, "webhook-server: %v\n", err)
 		return 1
 	}
@@ -139,29 +139,6 @@ func describe(e instagram.WebhookEvent) []slog.Attr {
 	return a
 }
 
-// serve runs an HTTP server for h at /webhook on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	mux := http.NewServeMux()
-	mux.Handle("/webhook", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
 // demo runs the offline walk-through on the fake API.
 func demo(ctx context.Context, logger *slog.Logger, out io.Writer) error {
 	api := instagramtest.NewServer()
@@ -179,7 +156,7 @@ func demo(ctx context.Context, logger *slog.Logger, out io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	var logged atomic.Int64
-	go func() { served <- serve(ctx, ln, newHandler(api.AppSecret, verify, logger, &logged)) }()
+	go func() { served <- webhookserve.Serve(ctx, ln, newHandler(api.AppSecret, verify, logger, &logged)) }()
 	defer func() {
 		cancel()
 		<-served
