@@ -54,14 +54,7 @@ const commentFields = "id,text,timestamp,username,from,like_count,hidden,parent_
 //
 // Meta API: GET /{ig-media-id}/comments
 func (s *CommentsService) List(ctx context.Context, mediaID string, opts *ListOptions) (*Page[Comment], error) {
-	if err := checkID("media id", mediaID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, commentFields)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Comment](ctx, s.client, pathEscape(mediaID)+"/comments", q)
+	return edgePage[Comment](ctx, s.client, "media id", mediaID, "comments", opts, commentFields)
 }
 
 // All iterates over every top-level comment of a media, newest first,
@@ -70,46 +63,21 @@ func (s *CommentsService) List(ctx context.Context, mediaID string, opts *ListOp
 //
 // Meta API: GET /{ig-media-id}/comments
 func (s *CommentsService) All(ctx context.Context, mediaID string, opts *ListOptions) iter.Seq2[Comment, error] {
-	if err := checkID("media id", mediaID); err != nil {
-		return errSeq[Comment](err)
-	}
-	q, err := withFields(opts, commentFields)
-	if err != nil {
-		return errSeq[Comment](err)
-	}
-	return iterate[Comment](ctx, s.client, pathEscape(mediaID)+"/comments", q)
+	return edgeAll[Comment](ctx, s.client, "media id", mediaID, "comments", opts, commentFields)
 }
 
 // Get returns one comment or reply.
 //
 // Meta API: GET /{ig-comment-id}
 func (s *CommentsService) Get(ctx context.Context, commentID string, opts *GetOptions) (*Comment, error) {
-	if err := checkID("comment id", commentID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, commentFields)
-	if err != nil {
-		return nil, err
-	}
-	cm := new(Comment)
-	if err := s.client.get(ctx, pathEscape(commentID), q, cm); err != nil {
-		return nil, err
-	}
-	return cm, nil
+	return getObject[Comment](ctx, s.client, "comment id", commentID, opts, commentFields)
 }
 
 // Replies returns one page of the replies to a comment, oldest first.
 //
 // Meta API: GET /{ig-comment-id}/replies
 func (s *CommentsService) Replies(ctx context.Context, commentID string, opts *ListOptions) (*Page[Comment], error) {
-	if err := checkID("comment id", commentID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, commentFields)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Comment](ctx, s.client, pathEscape(commentID)+"/replies", q)
+	return edgePage[Comment](ctx, s.client, "comment id", commentID, "replies", opts, commentFields)
 }
 
 // AllReplies iterates over every reply to a comment, oldest first,
@@ -117,14 +85,7 @@ func (s *CommentsService) Replies(ctx context.Context, commentID string, opts *L
 //
 // Meta API: GET /{ig-comment-id}/replies
 func (s *CommentsService) AllReplies(ctx context.Context, commentID string, opts *ListOptions) iter.Seq2[Comment, error] {
-	if err := checkID("comment id", commentID); err != nil {
-		return errSeq[Comment](err)
-	}
-	q, err := withFields(opts, commentFields)
-	if err != nil {
-		return errSeq[Comment](err)
-	}
-	return iterate[Comment](ctx, s.client, pathEscape(commentID)+"/replies", q)
+	return edgeAll[Comment](ctx, s.client, "comment id", commentID, "replies", opts, commentFields)
 }
 
 // commentCreated is Meta's answer to a create call.

@@ -98,18 +98,7 @@ const mediaFields = "id,caption,media_type,media_product_type,media_url,permalin
 //
 // Meta API: GET /{ig-media-id}
 func (s *MediaService) Get(ctx context.Context, mediaID string, opts *GetOptions) (*Media, error) {
-	if err := checkID("media id", mediaID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, mediaFields)
-	if err != nil {
-		return nil, err
-	}
-	m := new(Media)
-	if err := s.client.get(ctx, pathEscape(mediaID), q, m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return getObject[Media](ctx, s.client, "media id", mediaID, opts, mediaFields)
 }
 
 // List returns one page of the media of an account, newest first. Pass
@@ -117,14 +106,7 @@ func (s *MediaService) Get(ctx context.Context, mediaID string, opts *GetOptions
 //
 // Meta API: GET /{ig-user-id}/media
 func (s *MediaService) List(ctx context.Context, userID string, opts *ListOptions) (*Page[Media], error) {
-	if err := checkID("user id", userID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, mediaFields)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Media](ctx, s.client, pathEscape(userID)+"/media", q)
+	return edgePage[Media](ctx, s.client, "user id", userID, "media", opts, mediaFields)
 }
 
 // All iterates over every media of an account, newest first, fetching pages
@@ -133,14 +115,7 @@ func (s *MediaService) List(ctx context.Context, userID string, opts *ListOption
 //
 // Meta API: GET /{ig-user-id}/media
 func (s *MediaService) All(ctx context.Context, userID string, opts *ListOptions) iter.Seq2[Media, error] {
-	if err := checkID("user id", userID); err != nil {
-		return errSeq[Media](err)
-	}
-	q, err := withFields(opts, mediaFields)
-	if err != nil {
-		return errSeq[Media](err)
-	}
-	return iterate[Media](ctx, s.client, pathEscape(userID)+"/media", q)
+	return edgeAll[Media](ctx, s.client, "user id", userID, "media", opts, mediaFields)
 }
 
 // errSeq is an iterator that yields one error.
@@ -158,7 +133,7 @@ func errSeq[T any](err error) iter.Seq2[T, error] {
 //
 // Meta API: GET /{ig-user-id}/media
 func (s *MediaService) ListRange(ctx context.Context, userID string, opts *TimeRangeOptions) (*Page[Media], error) {
-	return userEdgePage[Media](ctx, s.client, userID, "media", opts, mediaFields)
+	return edgePage[Media](ctx, s.client, "user id", userID, "media", opts, mediaFields)
 }
 
 // AllRange iterates over every media of an account published between
@@ -166,7 +141,7 @@ func (s *MediaService) ListRange(ctx context.Context, userID string, opts *TimeR
 //
 // Meta API: GET /{ig-user-id}/media
 func (s *MediaService) AllRange(ctx context.Context, userID string, opts *TimeRangeOptions) iter.Seq2[Media, error] {
-	return userEdgeAll[Media](ctx, s.client, userID, "media", opts, mediaFields)
+	return edgeAll[Media](ctx, s.client, "user id", userID, "media", opts, mediaFields)
 }
 
 // childFields is the default field set of carousel items.
@@ -177,14 +152,7 @@ const childFields = "id,media_type,media_url,permalink,shortcode,thumbnail_url,t
 //
 // Meta API: GET /{ig-media-id}/children
 func (s *MediaService) Children(ctx context.Context, mediaID string, opts *ListOptions) (*Page[Media], error) {
-	if err := checkID("media id", mediaID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, childFields)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Media](ctx, s.client, pathEscape(mediaID)+"/children", q)
+	return edgePage[Media](ctx, s.client, "media id", mediaID, "children", opts, childFields)
 }
 
 // SetCommentsEnabled turns comments on a media on or off.

@@ -811,22 +811,14 @@ func (s *MessagingService) AllConversations(ctx context.Context, accountID strin
 // Meta API: GET /{conversation-id}
 func (s *MessagingService) Conversation(ctx context.Context, conversationID string, opts *GetOptions) (*Conversation, error) {
 	if err := checkID("conversation id", conversationID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, conversationFields)
-	if err != nil {
-		return nil, err
+		return nil, err // before waiting for the limiter
 	}
 	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	cv := new(Conversation)
-	if err := s.client.get(ctx, pathEscape(conversationID), q, cv); err != nil {
-		return nil, err
-	}
-	return cv, nil
+	return getObject[Conversation](ctx, s.client, "conversation id", conversationID, opts, conversationFields)
 }
 
 // Message returns one message with its attachments, shares and reactions.
@@ -834,22 +826,14 @@ func (s *MessagingService) Conversation(ctx context.Context, conversationID stri
 // Meta API: GET /{message-id}
 func (s *MessagingService) Message(ctx context.Context, messageID string, opts *GetOptions) (*ConversationMessage, error) {
 	if err := checkID("message id", messageID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, messageFields)
-	if err != nil {
-		return nil, err
+		return nil, err // before waiting for the limiter
 	}
 	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	m := new(ConversationMessage)
-	if err := s.client.get(ctx, pathEscape(messageID), q, m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return getObject[ConversationMessage](ctx, s.client, "message id", messageID, opts, messageFields)
 }
 
 // IceBreaker is one frequently asked question offered to a person who opens

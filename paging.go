@@ -116,6 +116,47 @@ func iterate[T any](ctx context.Context, c *Client, path string, opts any) iter.
 	}
 }
 
+// getObject reads the object with the given id; what names the id in a
+// validation error, defaults are the fields asked when opts chooses none.
+func getObject[T any](ctx context.Context, c *Client, what, id string, opts any, defaults string) (*T, error) {
+	if err := checkID(what, id); err != nil {
+		return nil, err
+	}
+	q, err := withFields(opts, defaults)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := c.get(ctx, pathEscape(id), q, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// edgePage fetches one page of the edge /{id}/{edge}.
+func edgePage[T any](ctx context.Context, c *Client, what, id, edge string, opts any, defaults string) (*Page[T], error) {
+	if err := checkID(what, id); err != nil {
+		return nil, err
+	}
+	q, err := withFields(opts, defaults)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[T](ctx, c, pathEscape(id)+"/"+edge, q)
+}
+
+// edgeAll iterates over the edge /{id}/{edge}, a page at a time.
+func edgeAll[T any](ctx context.Context, c *Client, what, id, edge string, opts any, defaults string) iter.Seq2[T, error] {
+	if err := checkID(what, id); err != nil {
+		return errSeq[T](err)
+	}
+	q, err := withFields(opts, defaults)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	return iterate[T](ctx, c, pathEscape(id)+"/"+edge, q)
+}
+
 // withFields returns opts' query with a default fields list when the caller
 // chose none.
 func withFields(opts any, defaults string) (url.Values, error) {

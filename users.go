@@ -125,18 +125,7 @@ func (s *UsersService) Me(ctx context.Context, opts *GetOptions) (*User, error) 
 //
 // Meta API: GET /{ig-user-id}
 func (s *UsersService) Get(ctx context.Context, userID string, opts *GetOptions) (*User, error) {
-	if err := checkID("user id", userID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, s.userFields())
-	if err != nil {
-		return nil, err
-	}
-	u := new(User)
-	if err := s.client.get(ctx, pathEscape(userID), q, u); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return getObject[User](ctx, s.client, "user id", userID, opts, s.userFields())
 }
 
 // Default field sets of the user edges.
@@ -347,14 +336,14 @@ func (s *UsersService) BusinessDiscoveryMedia(ctx context.Context, userID, usern
 //
 // Meta API: GET /{ig-user-id}/stories
 func (s *UsersService) Stories(ctx context.Context, userID string, opts *ListOptions) (*Page[Media], error) {
-	return userEdgePage[Media](ctx, s.client, userID, "stories", opts, mediaFields)
+	return edgePage[Media](ctx, s.client, "user id", userID, "stories", opts, mediaFields)
 }
 
 // AllStories iterates over the account's live stories.
 //
 // Meta API: GET /{ig-user-id}/stories
 func (s *UsersService) AllStories(ctx context.Context, userID string, opts *ListOptions) iter.Seq2[Media, error] {
-	return userEdgeAll[Media](ctx, s.client, userID, "stories", opts, mediaFields)
+	return edgeAll[Media](ctx, s.client, "user id", userID, "stories", opts, mediaFields)
 }
 
 // Tagged returns one page of the media in which the account is tagged.
@@ -363,14 +352,14 @@ func (s *UsersService) AllStories(ctx context.Context, userID string, opts *List
 //
 // Meta API: GET /{ig-user-id}/tags
 func (s *UsersService) Tagged(ctx context.Context, userID string, opts *ListOptions) (*Page[Media], error) {
-	return userEdgePage[Media](ctx, s.client, userID, "tags", opts, publicMediaFields)
+	return edgePage[Media](ctx, s.client, "user id", userID, "tags", opts, publicMediaFields)
 }
 
 // AllTagged iterates over every media in which the account is tagged.
 //
 // Meta API: GET /{ig-user-id}/tags
 func (s *UsersService) AllTagged(ctx context.Context, userID string, opts *ListOptions) iter.Seq2[Media, error] {
-	return userEdgeAll[Media](ctx, s.client, userID, "tags", opts, publicMediaFields)
+	return edgeAll[Media](ctx, s.client, "user id", userID, "tags", opts, publicMediaFields)
 }
 
 // LiveMedia returns the account's live broadcasts in progress. Since and
@@ -378,38 +367,14 @@ func (s *UsersService) AllTagged(ctx context.Context, userID string, opts *ListO
 //
 // Meta API: GET /{ig-user-id}/live_media
 func (s *UsersService) LiveMedia(ctx context.Context, userID string, opts *TimeRangeOptions) (*Page[Media], error) {
-	return userEdgePage[Media](ctx, s.client, userID, "live_media", opts, liveMediaFields)
+	return edgePage[Media](ctx, s.client, "user id", userID, "live_media", opts, liveMediaFields)
 }
 
 // AllLiveMedia iterates over the account's live broadcasts in progress.
 //
 // Meta API: GET /{ig-user-id}/live_media
 func (s *UsersService) AllLiveMedia(ctx context.Context, userID string, opts *TimeRangeOptions) iter.Seq2[Media, error] {
-	return userEdgeAll[Media](ctx, s.client, userID, "live_media", opts, liveMediaFields)
-}
-
-// userEdgePage fetches one page of /{userID}/{edge}.
-func userEdgePage[T any](ctx context.Context, c *Client, userID, edge string, opts any, defaults string) (*Page[T], error) {
-	if err := checkID("user id", userID); err != nil {
-		return nil, err
-	}
-	q, err := withFields(opts, defaults)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[T](ctx, c, pathEscape(userID)+"/"+edge, q)
-}
-
-// userEdgeAll iterates over /{userID}/{edge}.
-func userEdgeAll[T any](ctx context.Context, c *Client, userID, edge string, opts any, defaults string) iter.Seq2[T, error] {
-	if err := checkID("user id", userID); err != nil {
-		return errSeq[T](err)
-	}
-	q, err := withFields(opts, defaults)
-	if err != nil {
-		return errSeq[T](err)
-	}
-	return iterate[T](ctx, c, pathEscape(userID)+"/"+edge, q)
+	return edgeAll[Media](ctx, s.client, "user id", userID, "live_media", opts, liveMediaFields)
 }
 
 // MentionedMedia reads a media in whose caption the account was
@@ -594,14 +559,14 @@ type CollaborationInvite struct {
 //
 // Meta API: GET /{ig-user-id}/collaboration_invites
 func (s *UsersService) CollaborationInvites(ctx context.Context, userID string, opts *ListOptions) (*Page[CollaborationInvite], error) {
-	return userEdgePage[CollaborationInvite](ctx, s.client, userID, "collaboration_invites", opts, inviteFields)
+	return edgePage[CollaborationInvite](ctx, s.client, "user id", userID, "collaboration_invites", opts, inviteFields)
 }
 
 // AllCollaborationInvites iterates over the pending collaboration invites.
 //
 // Meta API: GET /{ig-user-id}/collaboration_invites
 func (s *UsersService) AllCollaborationInvites(ctx context.Context, userID string, opts *ListOptions) iter.Seq2[CollaborationInvite, error] {
-	return userEdgeAll[CollaborationInvite](ctx, s.client, userID, "collaboration_invites", opts, inviteFields)
+	return edgeAll[CollaborationInvite](ctx, s.client, "user id", userID, "collaboration_invites", opts, inviteFields)
 }
 
 // RespondToCollaborationInvite accepts (accept true) or declines the
