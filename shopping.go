@@ -31,7 +31,7 @@ const catalogFields = "catalog_id,catalog_name,shop_name,product_count"
 //
 // Meta API: GET /{ig-user-id}/available_catalogs
 func (s *ShoppingService) AvailableCatalogs(ctx context.Context, userID string, opts *ListOptions) (*Page[Catalog], error) {
-	return userEdgePage[Catalog](ctx, s.client, userID, "available_catalogs", opts, catalogFields)
+	return edgePage[Catalog](ctx, s.client, "user id", userID, "available_catalogs", opts, catalogFields)
 }
 
 // Product is a product of a catalog that can be tagged (Meta's

@@ -189,7 +189,7 @@ func (s *TagsService) AllRecentMedia(ctx context.Context, hashtagID, userID stri
 //
 // Meta API: GET /{ig-user-id}/recently_searched_hashtags
 func (s *TagsService) RecentlySearched(ctx context.Context, userID string, opts *ListOptions) (*Page[Hashtag], error) {
-	return userEdgePage[Hashtag](ctx, s.client, userID, "recently_searched_hashtags", opts, "id,name")
+	return edgePage[Hashtag](ctx, s.client, "user id", userID, "recently_searched_hashtags", opts, "id,name")
 }
 
 // AllRecentlySearched iterates over the hashtags the account queried in
@@ -197,7 +197,7 @@ func (s *TagsService) RecentlySearched(ctx context.Context, userID string, opts 
 //
 // Meta API: GET /{ig-user-id}/recently_searched_hashtags
 func (s *TagsService) AllRecentlySearched(ctx context.Context, userID string, opts *ListOptions) iter.Seq2[Hashtag, error] {
-	return userEdgeAll[Hashtag](ctx, s.client, userID, "recently_searched_hashtags", opts, "id,name")
+	return edgeAll[Hashtag](ctx, s.client, "user id", userID, "recently_searched_hashtags", opts, "id,name")
 }
 
 // HashtagLimitError reports that a hashtag query would exceed the
