@@ -473,7 +473,9 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 }
 
 // secretParamRE matches query or form parameters that carry credentials.
-var secretParamRE = regexp.MustCompile(`(?i)\b(access_token|client_secret|appsecret_proof|code|fb_exchange_token|input_token|refresh_token|verify_token|hub\.verify_token)=([^&\s"'<>]+)`)
+// The distinctive names match wherever they appear, even glued to other
+// text ("xaccess_token=..."); the short name "code" only as a whole word.
+var secretParamRE = regexp.MustCompile(`(?i)(access_token|client_secret|appsecret_proof|\bcode|fb_exchange_token|input_token|refresh_token|verify_token)=([^&\s"'<>]+)`)
 
 // bearerRE matches credentials in Authorization-style text.
 var bearerRE = regexp.MustCompile(`(?i)\b(bearer|oauth)\s+[A-Za-z0-9._\-|%]{8,}`)
