@@ -528,17 +528,13 @@ func checkConfig(cfg *OAuthConfig, needRedirect bool) error {
 // tokenCall sends a request that carries its credentials as parameters,
 // never the client's token, and decodes the token answer.
 func (s *AuthService) tokenCall(ctx context.Context, method, path string, q, body any) (*tokenAnswer, error) {
-	req, err := s.client.NewRequest(ctx, method, path, q, body)
-	if err != nil {
-		return nil, err
-	}
-	req = withoutAuth(req)
 	var ans tokenAnswer
-	if _, err := s.client.Do(req, &ans); err != nil {
+	r := &request{method: method, path: path, query: q, body: body, noAuth: true, maxBody: maxTokenResponseBytes}
+	if _, err := s.client.do(ctx, r, &ans); err != nil {
 		return nil, err
 	}
 	if ans.AccessToken == "" {
-		return nil, &DecodeError{Method: method, Path: redactPath(req.URL), Err: errors.New("the answer carries no access_token")}
+		return nil, &DecodeError{Method: method, Path: path, Err: errors.New("the answer carries no access_token")}
 	}
 	return &ans, nil
 }

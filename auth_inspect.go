@@ -159,17 +159,10 @@ func (s *AuthService) DebugToken(ctx context.Context, inputToken string, opts *D
 	if own {
 		q.Set("access_token", opts.AccessToken)
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, "debug_token", q, nil)
-	if err != nil {
-		return nil, err
-	}
-	if own {
-		req = withoutAuth(req)
-	}
 	var out struct {
 		Data TokenInfo `json:"data"`
 	}
-	if _, err := s.client.Do(req, &out); err != nil {
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: "debug_token", query: q, noAuth: own}, &out); err != nil {
 		return nil, err
 	}
 	return &out.Data, nil

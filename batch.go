@@ -227,15 +227,9 @@ func (c *Client) sendBatch(ctx context.Context, items []batchItem, idempotent bo
 	if err != nil {
 		return fmt.Errorf("instagram: encoding batch: %w", err)
 	}
-	if idempotent {
-		ctx = context.WithValue(ctx, idempotentKey{}, true)
-	}
-	req, err := c.NewRequest(ctx, http.MethodPost, "", nil, batchForm{Batch: string(payload), IncludeHeaders: opts.IncludeHeaders})
-	if err != nil {
-		return err
-	}
 	var answers []*wireBatchResult
-	if _, err := c.Do(req, &answers); err != nil {
+	r := &request{method: http.MethodPost, path: "", body: batchForm{Batch: string(payload), IncludeHeaders: opts.IncludeHeaders}, idempotent: idempotent}
+	if _, err := c.do(ctx, r, &answers); err != nil {
 		return err
 	}
 	if len(answers) != len(items) {
@@ -296,22 +290,14 @@ func (c *Client) single(ctx context.Context, op BatchOperation) BatchResult {
 	if method == "" {
 		method = http.MethodGet
 	}
-	req, err := c.NewRequest(ctx, strings.ToUpper(method), op.Path, op.Query, op.Body)
-	if err != nil {
-		return BatchResult{Err: err}
-	}
 	var buf bytes.Buffer
-	resp, err := c.Do(req, &buf)
+	resp, err := c.do(ctx, &request{method: strings.ToUpper(method), path: op.Path, query: op.Query, body: op.Body}, &buf)
 	r := BatchResult{Body: json.RawMessage(buf.Bytes()), Err: err}
 	if resp != nil {
 		r.Code, r.Header = resp.StatusCode, resp.Header
 	}
 	return r
 }
-
-// idempotentKey marks a request that may be retried although its method is
-// not GET (a batch made only of reads).
-type idempotentKey struct{}
 
 // getMany reads up to any number of objects by id with the multi-id lookup
 // (GET /?ids=a,b,c), 50 ids per call, chunks in parallel (bounded). Ids

@@ -13,7 +13,7 @@ import (
 func BenchmarkIterate10000Media(b *testing.B) {
 	srv := instagramtest.NewServer(instagramtest.WithMediaCount(10000))
 	defer srv.Close()
-	c, err := srv.Client(instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{Disabled: true}))
+	c, err := srv.Client(instagram.WithLimits(instagram.Limits{Disabled: true}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func BenchmarkIterate10000Media(b *testing.B) {
 func BenchmarkInsights500Media(b *testing.B) {
 	srv := instagramtest.NewServer(instagramtest.WithMediaCount(500))
 	defer srv.Close()
-	c, err := srv.FacebookClient(instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{Disabled: true}))
+	c, err := srv.FacebookClient(instagram.WithLimits(instagram.Limits{Disabled: true}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestNewClientRejectsInvalidOptions(t *testing.T) {
 		"version junk":       instagram.WithAPIVersion("v25.0/../x"),
 		"negative retries":   instagram.WithRetryPolicy(instagram.RetryPolicy{MaxAttempts: -1}),
 		"negative delay":     instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: -time.Second}),
-		"threshold too high": instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{Threshold: 101}),
+		"threshold too high": instagram.WithLimits(instagram.Limits{Threshold: 101}),
 		"unknown platform":   instagram.WithPlatform(instagram.Platform(7)),
 		"empty app secret":   instagram.WithAppSecret(""),
 		"nil logger":         instagram.WithLogger(nil),

@@ -213,9 +213,18 @@ func (e *Error) isTransient() bool {
 
 // IsRetryable reports whether err is worth sending again later: a transient
 // failure, a network error, or a rate limit (after RateLimitError.RetryAfter).
+// It is false for the failure of a call that may have reached Meta and is
+// not safe to repeat (a message sent or a comment posted whose answer was
+// lost): resending it could deliver twice. Before resending such a call,
+// look for its effect (the message in the conversation, the comment on the
+// media).
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false
+	}
+	var nr *notRetryable
+	if errors.As(err, &nr) {
+		return false // a send whose request may have reached Meta
 	}
 	var ne *NetworkError
 	return errors.Is(err, ErrTransient) || errors.Is(err, ErrRateLimited) || errors.As(err, &ne)

@@ -65,7 +65,7 @@ func TestErrorMapping(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			c, mt := newMockClient(t, instagram.WithRetryPolicy(instagram.NoRetries),
-				instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{Disabled: true}))
+				instagram.WithLimits(instagram.Limits{Disabled: true}))
 			body := string(fixture(t, tc.file))
 			mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000001", jsonResponder(tc.status, body))
 			_, err := c.Users.Get(context.Background(), "17841400000000001", nil)

@@ -22,9 +22,7 @@ func runBudgetWorkload(tb testing.TB, budget int, window time.Duration) (windows
 	total := 10 * budget
 	srv := instagramtest.NewServer(instagramtest.WithRateLimit(budget, window))
 	defer srv.Close()
-	c, err := srv.Client(instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{
-		Threshold: 90, Wait: true, Cooldown: window,
-	}))
+	c, err := srv.Client(instagram.WithLimits(instagram.Limits{Threshold: 90, Cooldown: window}))
 	require.NoError(tb, err)
 	media := srv.Media()
 

@@ -195,7 +195,12 @@ func TestMessagingWindowOnFakeServer(t *testing.T) {
 
 func TestPrivateRepliesOnFakeServer(t *testing.T) {
 	clock := newSettableClock()
-	srv, c := fakeServer(t, instagramtest.WithClock(clock.Now))
+	srv, _ := fakeServer(t, instagramtest.WithClock(clock.Now))
+	// The server runs on a fake clock, the client's pacing on the real
+	// one: pacing private replies (one every 5 s) would only slow the test.
+	c, err := srv.Client(instagram.WithLimits(instagram.Limits{Messaging: instagram.MessagingLimits{
+		PrivateReplies: instagram.MessagingLimit{Calls: -1}}}))
+	require.NoError(t, err)
 	ctx := context.Background()
 	m := commentableMedia(t, srv)
 	cid := srv.SimulateComment(m.ID, "ben.eats", "How much is it?")
@@ -400,9 +405,8 @@ func TestFakeServerEnforcesMessagingLimits(t *testing.T) {
 	defer srv.Close()
 	// The client's own pre-flight checks would hold every call back for the
 	// Retry-After of the first refusal: turn them off to see each answer.
-	c, err := srv.Client(instagram.WithRetryPolicy(instagram.NoRetries), instagram.WithRateLimitPolicy(instagram.RateLimitPolicy{Disabled: true}))
+	c, err := srv.Client(instagram.WithRetryPolicy(instagram.NoRetries), instagram.WithLimits(instagram.Limits{Disabled: true}))
 	require.NoError(t, err)
-	require.NoError(t, c.Messaging.SetLimits(instagram.MessagingLimits{Disabled: true}))
 	ctx := context.Background()
 	person := srv.ContactID("busy.customer")
 	srv.SimulateIncomingMessage(person, "hi")
@@ -426,13 +430,22 @@ func TestFakeServerEnforcesMessagingLimits(t *testing.T) {
 
 	// With the client-side limits matching, the client refuses first and
 	// nothing more reaches the server.
-	require.NoError(t, c.Messaging.SetLimits(instagram.MessagingLimits{
-		Send: instagram.MessagingLimit{Calls: 5, Per: time.Hour}, FailFast: true,
+	srv2 := instagramtest.NewServer(instagramtest.WithMessagingLimits(instagramtest.MessagingLimits{
+		Send: instagramtest.RateLimit{Calls: 5, Per: time.Hour},
 	}))
-	for range 5 {
-		_, _ = c.Messaging.SendText(ctx, srv.UserID, person, "x")
-	}
-	_, err = c.Messaging.SendText(ctx, srv.UserID, person, "x")
+	defer srv2.Close()
+	c2, err := srv2.Client(instagram.WithRetryPolicy(instagram.NoRetries), instagram.WithLimits(instagram.Limits{
+		MaxWait:   -1,
+		Messaging: instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: 5, Per: time.Hour}},
+	}))
+	require.NoError(t, err)
+	person2 := srv2.ContactID("busy.customer")
+	srv2.SimulateIncomingMessage(person2, "hi")
+	_, err = c2.Messaging.SendText(ctx, srv2.UserID, person2, "x")
+	require.NoError(t, err)
+	_, err = c2.Messaging.SendText(ctx, srv2.UserID, person2, "x")
 	require.ErrorAs(t, err, &rl)
-	assert.Nil(t, rl.Err, "refused by the client")
+	assert.Nil(t, rl.Err, "refused by the client: the next slot is 13 minutes away")
+	assert.Greater(t, rl.RetryAfter, 12*time.Minute)
+	assert.Zero(t, srv2.ThrottledMessagingCalls())
 }

@@ -423,8 +423,8 @@ func (s *MediaService) createContainer(ctx context.Context, userID string, opts 
 	// Creating a container posts nothing: one whose answer was lost stays
 	// unpublished and expires after 24 hours. So, unlike media_publish,
 	// this POST is retried like a read when it fails transiently.
-	ctx = context.WithValue(ctx, idempotentKey{}, true)
-	if err := s.client.post(ctx, pathEscape(userID)+"/media", nil, JSONBody(opts.body()), c); err != nil {
+	r := &request{method: http.MethodPost, path: pathEscape(userID) + "/media", body: JSONBody(opts.body()), idempotent: true}
+	if _, err := s.client.do(ctx, r, c); err != nil {
 		return nil, err
 	}
 	if c.ID == "" {

@@ -2,12 +2,10 @@ package instagram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 )
@@ -19,7 +17,7 @@ import (
 // Meta lets one account query at most 30 unique hashtags in a rolling
 // 7 days (HashtagSearchLimit, HashtagSearchWindow); repeating a hashtag does
 // not count again. Past the limit, calls fail with an error that matches
-// ErrHashtagLimit. HashtagQuota tracks the limit on the client side, to
+// ErrHashtagLimit. The client tracks the limit (Limits.HashtagLimit), to
 // fail before calling.
 type TagsService service
 
@@ -63,8 +61,11 @@ func normalizeHashtag(name string) (string, error) {
 
 // Search finds a hashtag's id by its name (with or without '#'). userID is
 // the professional account the query is made for; it counts against that
-// account's 30 unique hashtags per 7 days. A name Meta knows no hashtag for
-// gives an error matching ErrNotFound.
+// account's 30 unique hashtags per 7 days. The client keeps that quota (see
+// Limits.HashtagLimit): a new hashtag past it fails with a
+// *HashtagLimitError, matching ErrHashtagLimit, without calling the API; a
+// hashtag already searched in the window costs nothing. A name Meta knows
+// no hashtag for gives an error matching ErrNotFound.
 //
 // Meta API: GET /ig_hashtag_search
 func (s *TagsService) Search(ctx context.Context, userID, name string) (*Hashtag, error) {
@@ -73,6 +74,9 @@ func (s *TagsService) Search(ctx context.Context, userID, name string) (*Hashtag
 	}
 	n, err := normalizeHashtag(name)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.client.limits.useHashtag(ctx, userID, strings.ToLower(n)); err != nil {
 		return nil, err
 	}
 	var page Page[Hashtag]
@@ -223,147 +227,3 @@ func (e *HashtagLimitError) Error() string {
 
 // Is matches ErrHashtagLimit.
 func (e *HashtagLimitError) Is(target error) bool { return target == ErrHashtagLimit }
-
-// HashtagQuota counts, per account, the unique hashtags queried in the
-// rolling window, so that a program can refuse the 31st before Meta does.
-// Key hashtags consistently (by name, or by id for RecentMedia calls made
-// with a stored id). The zero value is not usable: build it with
-// NewHashtagQuota. A HashtagQuota is safe for concurrent use; its state is
-// in memory only, so queries made by other processes are not seen.
-type HashtagQuota struct {
-	limit  int
-	window time.Duration
-	now    func() time.Time
-
-	mu   sync.Mutex
-	seen map[string]map[string]time.Time // account -> hashtag -> first query
-}
-
-// NewHashtagQuota returns a quota of HashtagSearchLimit unique hashtags per
-// HashtagSearchWindow, on the wall clock.
-func NewHashtagQuota() *HashtagQuota {
-	return &HashtagQuota{limit: HashtagSearchLimit, window: HashtagSearchWindow, now: time.Now,
-		seen: map[string]map[string]time.Time{}}
-}
-
-// WithClock returns q reading time from now instead of the wall clock
-// (for tests and replays).
-func (q *HashtagQuota) WithClock(now func() time.Time) *HashtagQuota {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.now = now
-	return q
-}
-
-func hashtagKey(h string) string {
-	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "#"))
-}
-
-// prune drops hashtags that left the window; q.mu is held.
-func (q *HashtagQuota) prune(tags map[string]time.Time, now time.Time) {
-	for k, at := range tags {
-		if !now.Before(at.Add(q.window)) {
-			delete(tags, k)
-		}
-	}
-}
-
-// Reserve records a query of hashtag for userID. A hashtag already queried
-// within the window is always allowed and does not move its window; a new
-// one is refused with a *HashtagLimitError when the account's limit is
-// used up.
-func (q *HashtagQuota) Reserve(userID, hashtag string) error {
-	key := hashtagKey(hashtag)
-	if key == "" {
-		return &ValidationError{Field: "hashtag", Rule: "must not be empty"}
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	now := q.now()
-	tags := q.seen[userID]
-	if tags == nil {
-		tags = map[string]time.Time{}
-		q.seen[userID] = tags
-	}
-	q.prune(tags, now)
-	if _, ok := tags[key]; ok {
-		return nil
-	}
-	if len(tags) >= q.limit {
-		oldest := now
-		for _, at := range tags {
-			if at.Before(oldest) {
-				oldest = at
-			}
-		}
-		return &HashtagLimitError{UserID: userID, Hashtag: key, Limit: q.limit, Window: q.window, RetryAt: oldest.Add(q.window)}
-	}
-	tags[key] = now
-	return nil
-}
-
-// Release forgets a reservation, for a query that failed before Meta
-// counted it (a network error, an invalid name).
-func (q *HashtagQuota) Release(userID, hashtag string) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	delete(q.seen[userID], hashtagKey(hashtag))
-}
-
-// Remaining is how many new unique hashtags userID may still query now.
-func (q *HashtagQuota) Remaining(userID string) int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	tags := q.seen[userID]
-	q.prune(tags, q.now())
-	return max(0, q.limit-len(tags))
-}
-
-// Load records hashtags the account already queried, such as those of
-// RecentlySearched, as queried at the given time (use the current time when
-// unknown; the window then starts later than Meta's, which errs on the safe
-// side).
-func (q *HashtagQuota) Load(userID string, at time.Time, hashtags ...string) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	tags := q.seen[userID]
-	if tags == nil {
-		tags = map[string]time.Time{}
-		q.seen[userID] = tags
-	}
-	for _, h := range hashtags {
-		if k := hashtagKey(h); k != "" {
-			if prev, ok := tags[k]; !ok || at.Before(prev) {
-				tags[k] = at
-			}
-		}
-	}
-}
-
-// SearchWithQuota is Search guarded by quota: a new hashtag beyond the
-// account's limit fails with a *HashtagLimitError without calling the API.
-// A call that fails without an answer about the name (network, token or
-// limit errors) is not counted; a name Meta answered for, even with no
-// hashtag, is.
-//
-// Meta API: GET /ig_hashtag_search
-func (s *TagsService) SearchWithQuota(ctx context.Context, quota *HashtagQuota, userID, name string) (*Hashtag, error) {
-	if quota == nil {
-		return s.Search(ctx, userID, name)
-	}
-	if err := checkID("user id", userID); err != nil {
-		return nil, err
-	}
-	n, err := normalizeHashtag(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := quota.Reserve(userID, n); err != nil {
-		return nil, err
-	}
-	h, err := s.Search(ctx, userID, n)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		quota.Release(userID, n)
-	}
-	return h, err
-}

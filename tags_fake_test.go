@@ -80,7 +80,11 @@ func TestFakeHashtagSearchGetAndMedia(t *testing.T) {
 
 func TestFakeHashtagLimitIsTypedAndRolls(t *testing.T) {
 	clk := &tagsClock{t: time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)}
-	srv, _, fb := contentFake(t, instagramtest.WithClock(clk.Now))
+	srv, _, _ := contentFake(t, instagramtest.WithClock(clk.Now))
+	// The client's own quota would refuse the 31st first: turn it off to
+	// see the fake's answer.
+	fb, err := srv.FacebookClient(instagram.WithLimits(instagram.Limits{HashtagLimit: -1}))
+	require.NoError(t, err)
 	acct := srv.Account()
 	var first *instagram.Hashtag
 	for i := range 30 {
@@ -91,7 +95,7 @@ func TestFakeHashtagLimitIsTypedAndRolls(t *testing.T) {
 		}
 		clk.Add(time.Hour)
 	}
-	_, err := fb.Tags.Search(rctx, acct.ID, "tag5")
+	_, err = fb.Tags.Search(rctx, acct.ID, "tag5")
 	require.NoError(t, err, "a repeat does not count")
 	_, err = fb.Tags.RecentMedia(rctx, first.ID, acct.ID, nil)
 	require.NoError(t, err, "nor does reading a counted hashtag's media")
@@ -120,16 +124,17 @@ func TestFakeHashtagLimitIsTypedAndRolls(t *testing.T) {
 func TestFakeHashtagQuotaFailsBeforeTheServer(t *testing.T) {
 	srv, _, fb := contentFake(t)
 	acct := srv.Account()
-	q := instagram.NewHashtagQuota()
 	for i := range instagram.HashtagSearchLimit {
-		_, err := fb.Tags.SearchWithQuota(rctx, q, acct.ID, fmt.Sprintf("q%d", i))
+		_, err := fb.Tags.Search(rctx, acct.ID, fmt.Sprintf("q%d", i))
 		require.NoError(t, err)
 	}
 	before := srv.RequestCount("GET", "/ig_hashtag_search")
 	require.Equal(t, instagram.HashtagSearchLimit, before)
-	_, err := fb.Tags.SearchWithQuota(rctx, q, acct.ID, "onemore")
+	_, err := fb.Tags.Search(rctx, acct.ID, "Q3")
+	require.NoError(t, err, "a repeat costs nothing")
+	_, err = fb.Tags.Search(rctx, acct.ID, "onemore")
 	var le *instagram.HashtagLimitError
 	require.ErrorAs(t, err, &le)
 	assert.ErrorIs(t, err, instagram.ErrHashtagLimit)
-	assert.Equal(t, before, srv.RequestCount("GET", "/ig_hashtag_search"), "no call made")
+	assert.Equal(t, before+1, srv.RequestCount("GET", "/ig_hashtag_search"), "the 31st never reached the server")
 }

@@ -1,11 +1,10 @@
 package instagram_test
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -122,71 +121,42 @@ func TestTagsRecentlySearched(t *testing.T) {
 	assert.Equal(t, []string{"coffee", "developers"}, names)
 }
 
-// quotaClock is a settable clock.
-type quotaClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *quotaClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *quotaClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
+// TestHashtagQuotaCountsUniqueTagsInWindow: the client's quota allows 30
+// distinct hashtags per account in a rolling 7 days (on a fake clock),
+// repeats cost nothing, accounts are separate, and a refused hashtag never
+// reaches the API.
 func TestHashtagQuotaCountsUniqueTagsInWindow(t *testing.T) {
-	clk := &quotaClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	q := instagram.NewHashtagQuota().WithClock(clk.now)
-	for i := range 30 {
-		require.NoError(t, q.Reserve("a", fmt.Sprintf("tag%d", i)))
-		clk.add(time.Minute)
-	}
-	assert.Equal(t, 0, q.Remaining("a"))
-	require.NoError(t, q.Reserve("a", "#TAG3"), "a repeat does not count")
-	require.NoError(t, q.Reserve("b", "tag99"), "accounts are separate")
-
-	err := q.Reserve("a", "new")
-	require.ErrorIs(t, err, instagram.ErrHashtagLimit)
-	var le *instagram.HashtagLimitError
-	require.ErrorAs(t, err, &le)
-	assert.Equal(t, time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC), le.RetryAt)
-	assert.Equal(t, 30, le.Limit)
-
-	clk.add(7*24*time.Hour - 30*time.Minute)
-	require.NoError(t, q.Reserve("a", "new"), "the oldest left the window")
-	assert.ErrorIs(t, q.Reserve("a", "newer"), instagram.ErrHashtagLimit)
-
-	q.Release("a", "new")
-	assert.Equal(t, 1, q.Remaining("a"))
-	q.Load("b", clk.now(), "x", "y")
-	assert.Equal(t, 27, q.Remaining("b"))
-}
-
-func TestSearchWithQuotaFailsFastAndReleasesFailures(t *testing.T) {
-	c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin))
-	calls := 0
-	mt.RegisterResponder("GET", testBase+"/v25.0/ig_hashtag_search", func(r *http.Request) (*http.Response, error) {
-		calls++
-		if r.URL.Query().Get("q") == "broken" {
-			return jsonResponder(400, `{"error":{"message":"Invalid OAuth access token","type":"OAuthException","code":190}}`)(r)
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin))
+		calls := 0
+		mt.RegisterResponder("GET", testBase+"/v25.0/ig_hashtag_search", func(r *http.Request) (*http.Response, error) {
+			calls++
+			return jsonResponder(200, `{"data":[{"id":"1784100"}]}`)(r)
+		})
+		start := time.Now()
+		for i := range 30 {
+			_, err := c.Tags.Search(rctx, "1784", fmt.Sprintf("tag%d", i))
+			require.NoError(t, err)
+			time.Sleep(time.Minute)
 		}
-		return jsonResponder(200, `{"data":[{"id":"1784100"}]}`)(r)
+		_, err := c.Tags.Search(rctx, "1784", "#TAG3")
+		require.NoError(t, err, "a repeat does not count")
+		_, err = c.Tags.Search(rctx, "9999", "tag99")
+		require.NoError(t, err, "accounts are separate")
+
+		n := calls
+		_, err = c.Tags.Search(rctx, "1784", "new")
+		require.ErrorIs(t, err, instagram.ErrHashtagLimit)
+		var le *instagram.HashtagLimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, start.Add(7*24*time.Hour), le.RetryAt)
+		assert.Equal(t, 30, le.Limit)
+		assert.Equal(t, n, calls, "refused before calling")
+
+		time.Sleep(7*24*time.Hour - 30*time.Minute)
+		_, err = c.Tags.Search(rctx, "1784", "new")
+		require.NoError(t, err, "the oldest left the window")
+		_, err = c.Tags.Search(rctx, "1784", "newer")
+		assert.ErrorIs(t, err, instagram.ErrHashtagLimit)
 	})
-	q := instagram.NewHashtagQuota()
-	for i := range 29 {
-		_, err := c.Tags.SearchWithQuota(rctx, q, "1784", fmt.Sprintf("t%d", i))
-		require.NoError(t, err)
-	}
-	_, err := c.Tags.SearchWithQuota(rctx, q, "1784", "broken")
-	require.ErrorIs(t, err, instagram.ErrInvalidToken)
-	assert.Equal(t, 1, q.Remaining("1784"), "a failed call is not counted")
-	_, err = c.Tags.SearchWithQuota(rctx, q, "1784", "thirtieth")
-	require.NoError(t, err)
-	n := calls
-	_, err = c.Tags.SearchWithQuota(rctx, q, "1784", "thirty-first")
-	assert.ErrorIs(t, err, instagram.ErrValidation, "a dash is not a hashtag character")
-	_, err = c.Tags.SearchWithQuota(rctx, q, "1784", "thirtyfirst")
-	assert.True(t, errors.Is(err, instagram.ErrHashtagLimit))
-	assert.Equal(t, n, calls, "refused before calling")
 }

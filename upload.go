@@ -222,15 +222,12 @@ func (s *MediaService) sendUpload(ctx context.Context, containerID string, prepa
 	if err != nil {
 		return fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, ""))
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.uploadEndpoint(containerID), nil, nil)
-	if err != nil {
-		return err
-	}
-	req = withoutAuth(req)
-	req.Header.Set("Authorization", "OAuth "+tok.AccessToken)
-	prepare(req)
+	r := &request{method: http.MethodPost, path: s.client.uploadEndpoint(containerID), noAuth: true, prepare: func(req *http.Request) {
+		req.Header.Set("Authorization", "OAuth "+tok.AccessToken)
+		prepare(req)
+	}}
 	var ans uploadAnswer
-	if _, err := s.client.Do(req, &ans); err != nil {
+	if _, err := s.client.do(ctx, r, &ans); err != nil {
 		return err
 	}
 	if ans.Success != nil && !bool(*ans.Success) {

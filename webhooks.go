@@ -220,11 +220,7 @@ func (s *WebhooksService) UnsubscribeApp(ctx context.Context, appID, appToken, o
 // appCall sends a request on /{app-id}/subscriptions with the app token
 // instead of the client's token.
 func (s *WebhooksService) appCall(ctx context.Context, method, appID string, q url.Values, body, v any) error {
-	req, err := s.client.NewRequest(ctx, method, pathEscape(appID)+"/subscriptions", q, body)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.Do(withoutAuth(req), v)
+	_, err := s.client.do(ctx, &request{method: method, path: pathEscape(appID) + "/subscriptions", query: q, body: body, noAuth: true}, v)
 	return err
 }
 

@@ -67,7 +67,7 @@ type MessagingLimits struct {
 func DefaultMessagingLimits() MessagingLimits {
 	return MessagingLimits{
 		Conversations:      RateLimit{2, time.Second},
-		Send:               RateLimit{100, time.Second},
+		Send:               RateLimit{300, time.Second},
 		SendMedia:          RateLimit{10, time.Second},
 		PrivateReplies:     RateLimit{750, time.Hour},
 		LivePrivateReplies: RateLimit{100, time.Second},
