@@ -234,7 +234,7 @@ type limiter struct {
 	// identity names the account of the Client's token for the limits
 	// that calls do not name (conversation reads): a digest of the token.
 	identity func() string
-	warned  time.Time             // last store-failure warning
+	warned   time.Time // last store-failure warning
 }
 
 type windowMark struct {
