@@ -359,7 +359,6 @@ func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
 	assert.Equal(t, 2, comments)
 }
 
-
 func TestParseWebhookForOwnRouters(t *testing.T) {
 	body := fixture(t, "webhooks/message_reactions.json")
 	r := httptest.NewRequest(http.MethodPost, "/hooks/ig", bytes.NewReader(body))
