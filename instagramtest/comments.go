@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Comment writes (C2, C5, C6, C7) and the people who comment and write.
+// Comment writes and the people who comment and write.
 //
 // The account comments on its media (POST /{ig-media-id}/comments),
 // replies (POST /{ig-comment-id}/replies), hides and unhides comments on
@@ -161,7 +161,7 @@ func (s *Server) addComment(m *media, parent *comment, fromID, username, text st
 	return cm
 }
 
-// postComment is C2: POST /{ig-media-id}/comments.
+// postComment serves POST /{ig-media-id}/comments.
 func (s *Server) postComment(c *call) {
 	m := c.node.(*media)
 	if err := c.commentable(m); err != nil {
@@ -189,7 +189,7 @@ func (s *Server) topComment(cm *comment) *comment {
 	return cm
 }
 
-// postReply is C5: POST /{ig-comment-id}/replies.
+// postReply serves POST /{ig-comment-id}/replies.
 func (s *Server) postReply(c *call) {
 	parent := s.topComment(c.node.(*comment))
 	m, ok := objectOf[*media](s, parent.MediaID)
@@ -210,7 +210,7 @@ func (s *Server) postReply(c *call) {
 	c.writeJSON(http.StatusOK, map[string]string{"id": cm.ID})
 }
 
-// updateComment is C6: POST /{ig-comment-id} with hide=true|false.
+// updateComment serves POST /{ig-comment-id} with hide=true|false.
 func (s *Server) updateComment(c *call) {
 	cm := c.node.(*comment)
 	m, ok := objectOf[*media](s, cm.MediaID)
@@ -231,7 +231,7 @@ func (s *Server) updateComment(c *call) {
 	c.success()
 }
 
-// deleteComment is C7: DELETE /{ig-comment-id}. The account may delete
+// deleteComment serves DELETE /{ig-comment-id}. The account may delete
 // comments on its media and comments it made; a top-level comment takes
 // its replies with it.
 func (s *Server) deleteComment(c *call) {
