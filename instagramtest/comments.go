@@ -18,10 +18,6 @@ import (
 // media follows every write. SimulateComment and SimulateReply make other
 // people comment, with a "comments" webhook to subscribed callbacks.
 
-func init() {
-	register(func(s *Server) { s.setupComments() })
-}
-
 // peopleState maps the usernames of people other than the account to their
 // Instagram-scoped ids, the same id in comments (from.id) and messages
 // (sender.id).

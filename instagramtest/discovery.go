@@ -298,8 +298,6 @@ func errUnknownUsername(name string) *graphError {
 		userMessage("Cannot find User", "The user with username: "+name+" cannot be found.")
 }
 
-func init() { register(setupDiscovery) }
-
 func setupDiscovery(s *Server) {
 	w := world(s)
 	uk := s.kind(kindUser)

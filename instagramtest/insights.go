@@ -149,8 +149,6 @@ func commaList(c *call, name string) []string {
 	return out
 }
 
-func init() { register(setupInsights) }
-
 func setupInsights(s *Server) {
 	s.handleEdge(kindUser, http.MethodGet, "insights", accountInsights)
 	s.handleEdge(kindMedia, http.MethodGet, "insights", mediaInsights)

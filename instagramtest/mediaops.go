@@ -18,8 +18,6 @@ import (
 // A deleted media disappears from every list (the account's media and
 // stories, tags, invites) and its carousel items and comments go with it.
 
-func init() { register(setupMediaOps) }
-
 // ownMedia returns the addressed media when it belongs to the caller's
 // account, else answers 100/33 as Meta does for media it will not show.
 func ownMedia(c *call) (*media, bool) {

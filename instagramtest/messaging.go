@@ -163,10 +163,6 @@ type dmAttachment struct {
 	ID   string // attachment id, when sent by id
 }
 
-func init() {
-	register(func(s *Server) { s.setupMessaging() })
-}
-
 func (s *Server) setupMessaging() {
 	st := ext[msgState](s)
 	st.limits = DefaultMessagingLimits()

@@ -59,8 +59,6 @@ type authCode struct {
 	used     bool
 }
 
-func init() { register(setupOAuth) }
-
 func setupOAuth(s *Server) {
 	st := ext[oauthState](s)
 	st.codes = map[string]*authCode{}

@@ -140,8 +140,6 @@ func WithPublishLimit(n int) Option {
 	})
 }
 
-func init() { register(setupPublishing) }
-
 func publishing(s *Server) *publishState { return ext[publishState](s) }
 
 func setupPublishing(s *Server) {

@@ -72,8 +72,6 @@ var seedProducts = []struct {
 	{"Gift Card", "$50.00", "", nil},
 }
 
-func init() { register(setupShopping) }
-
 func shop(s *Server) *shopState { return ext[shopState](s) }
 
 func seedShop(s *Server, st *shopState) {

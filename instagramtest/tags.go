@@ -59,8 +59,6 @@ func errHashtagLimit() *graphError {
 		userMessage("Hashtag limit reached", "You have searched the maximum number of hashtags allowed in 7 days. Try again later.")
 }
 
-func init() { register(setupTags) }
-
 func setupTags(s *Server) {
 	st := ext[hashtagState](s)
 	st.byName = map[string]string{}

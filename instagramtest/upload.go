@@ -26,8 +26,6 @@ import (
 // given file offset: the bytes before it are kept, the connection is
 // dropped.
 
-func init() { register(setupUploads) }
-
 func setupUploads(s *Server) {
 	s.handleRaw("POST /ig-api-upload/{version}/{id}", receiveUpload)
 }

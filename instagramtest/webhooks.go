@@ -135,10 +135,6 @@ func WithWebhookRetries(n int) Option {
 	})
 }
 
-func init() {
-	register(func(s *Server) { s.setupWebhooks() })
-}
-
 // setupWebhooks declares the subscription routes: subscribed_apps on
 // accounts and Pages, subscriptions on the app.
 func (s *Server) setupWebhooks() {
