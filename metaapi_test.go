@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
@@ -79,8 +80,8 @@ func (l metaLine) matches(r instagramtest.RecordedRequest) bool {
 }
 
 // metaAPIMethods parses the package's non-test sources and returns, for
-// each exported method of a service (a type named ...Service) or of
-// Client, its Meta API lines, keyed "Type.Method".
+// each exported method of a service (a type named ...Service), of Client
+// and of RefreshingTokenSource, its Meta API lines, keyed "Type.Method".
 func metaAPIMethods(t *testing.T) map[string][]metaLine {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -104,7 +105,7 @@ func metaAPIMethods(t *testing.T) map[string][]metaLine {
 				recv = star.X
 			}
 			id, ok := recv.(*ast.Ident)
-			if !ok || (!strings.HasSuffix(id.Name, "Service") && id.Name != "Client") {
+			if !ok || (!strings.HasSuffix(id.Name, "Service") && id.Name != "Client" && id.Name != "RefreshingTokenSource") {
 				continue
 			}
 			for _, c := range fd.Doc.List {
@@ -166,6 +167,15 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 			_, err := e.ig.Auth.RefreshToken(ctx, &instagram.Token{AccessToken: e.s.AccessToken})
 			return err
 		}
+	},
+	"RefreshingTokenSource.Refresh": func(ctx context.Context, e *metaEnv) func() error {
+		ts := e.ig.Auth.TokenSource(&instagram.Token{AccessToken: e.s.AccessToken}, nil)
+		return func() error { _, err := ts.Refresh(); return err }
+	},
+	"RefreshingTokenSource.Token": func(ctx context.Context, e *metaEnv) func() error {
+		tok := &instagram.Token{AccessToken: e.s.AccessToken, Expiry: time.Now().Add(time.Hour)}
+		ts := e.ig.Auth.TokenSource(tok, nil)
+		return func() error { _, err := ts.Token(); return err }
 	},
 	"Client.Batch": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error {
