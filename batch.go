@@ -362,6 +362,7 @@ func getMany[T any](ctx context.Context, c *Client, ids []string, fields string)
 // map.
 //
 // Meta API: GET /{ig-media-id}
+// Meta API: GET /?ids=
 func (s *MediaService) GetMany(ctx context.Context, ids []string, opts *GetOptions) (map[string]*Media, error) {
 	q, err := withFields(opts, mediaFields)
 	if err != nil {

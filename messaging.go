@@ -1034,7 +1034,7 @@ type profileResult struct {
 // with a title and a payload or URL. It is a POST on the messenger_profile
 // edge.
 //
-// Meta API: GET /{ig-user-id}/messenger_profile
+// Meta API: POST /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID string, p *MessengerProfile) error {
 	if err := checkID("account id", accountID); err != nil {
 		return err
@@ -1054,7 +1054,7 @@ func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID st
 // SetIceBreakers replaces the account's ice breakers (a POST on the
 // messenger_profile edge).
 //
-// Meta API: GET /{ig-user-id}/messenger_profile
+// Meta API: POST /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetIceBreakers(ctx context.Context, accountID string, iceBreakers ...IceBreakers) error {
 	if iceBreakers == nil {
 		iceBreakers = []IceBreakers{}
@@ -1065,7 +1065,7 @@ func (s *MessagingService) SetIceBreakers(ctx context.Context, accountID string,
 // SetPersistentMenu replaces the account's persistent menu (a POST on the
 // messenger_profile edge).
 //
-// Meta API: GET /{ig-user-id}/messenger_profile
+// Meta API: POST /{ig-user-id}/messenger_profile
 func (s *MessagingService) SetPersistentMenu(ctx context.Context, accountID string, menus ...PersistentMenu) error {
 	if menus == nil {
 		menus = []PersistentMenu{}
@@ -1076,7 +1076,7 @@ func (s *MessagingService) SetPersistentMenu(ctx context.Context, accountID stri
 // DeleteMessengerProfile removes the named settings (all of them when none
 // is named) from the account, with a DELETE on the messenger_profile edge.
 //
-// Meta API: GET /{ig-user-id}/messenger_profile
+// Meta API: DELETE /{ig-user-id}/messenger_profile
 func (s *MessagingService) DeleteMessengerProfile(ctx context.Context, accountID string, fields ...MessengerProfileField) error {
 	if err := checkID("account id", accountID); err != nil {
 		return err

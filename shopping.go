@@ -155,10 +155,7 @@ func (s *ShoppingService) ProductAppeal(ctx context.Context, userID, productID s
 // AppealProduct appeals the rejection of a product, with the reason shown
 // to the reviewers.
 //
-// It sends a POST on the edge the row below names (the table lists the
-// GET and mentions the POST beside it).
-//
-// Meta API: GET /{ig-user-id}/product_appeal
+// Meta API: POST /{ig-user-id}/product_appeal
 func (s *ShoppingService) AppealProduct(ctx context.Context, userID, productID, reason string) error {
 	if err := checkID("user id", userID); err != nil {
 		return err
@@ -254,10 +251,7 @@ func (s *ShoppingService) ProductTags(ctx context.Context, mediaID string) ([]Pr
 // UpdateProductTags adds tags to a published image or video, or moves
 // tags of products already tagged; other tags stay.
 //
-// It sends a POST on the edge the row below names (the table lists the
-// GET and mentions the POST beside it).
-//
-// Meta API: GET /{ig-media-id}/product_tags
+// Meta API: POST /{ig-media-id}/product_tags
 func (s *ShoppingService) UpdateProductTags(ctx context.Context, mediaID string, tags []ProductTagInput) error {
 	return s.updateProductTags(ctx, mediaID, -1, tags)
 }
@@ -265,10 +259,7 @@ func (s *ShoppingService) UpdateProductTags(ctx context.Context, mediaID string,
 // UpdateCarouselProductTags is UpdateProductTags for the item at
 // childIndex (from 0) of a carousel.
 //
-// It sends a POST on the edge the row below names (the table lists the
-// GET and mentions the POST beside it).
-//
-// Meta API: GET /{ig-media-id}/product_tags
+// Meta API: POST /{ig-media-id}/product_tags
 func (s *ShoppingService) UpdateCarouselProductTags(ctx context.Context, mediaID string, childIndex int, tags []ProductTagInput) error {
 	if childIndex < 0 || childIndex > 9 {
 		return &ValidationError{Field: "child_index", Rule: "must be between 0 and 9"}

@@ -104,7 +104,7 @@ func (s *UsersService) userFields() string {
 // /me is the Facebook user (id and name by default): use Get with the
 // Instagram business account id for the Instagram profile.
 //
-// Meta API: GET /{ig-user-id}
+// Meta API: GET /me
 func (s *UsersService) Me(ctx context.Context, opts *GetOptions) (*User, error) {
 	def := s.userFields()
 	if s.client.platform == FacebookLogin {
@@ -572,10 +572,7 @@ func (s *UsersService) AllCollaborationInvites(ctx context.Context, userID strin
 // RespondToCollaborationInvite accepts (accept true) or declines the
 // invitation to collaborate on mediaID.
 //
-// It sends a POST on the edge the row below names (the table lists the
-// GET and mentions the POST beside it).
-//
-// Meta API: GET /{ig-user-id}/collaboration_invites
+// Meta API: POST /{ig-user-id}/collaboration_invites
 func (s *UsersService) RespondToCollaborationInvite(ctx context.Context, userID, mediaID string, accept bool) error {
 	if err := checkID("user id", userID); err != nil {
 		return err

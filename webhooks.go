@@ -73,7 +73,7 @@ func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) 
 // (POST on the same edge), replacing the fields subscribed before.
 // accountID is as for SubscribedApps.
 //
-// Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: POST /{ig-user-id}/subscribed_apps
 func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, fields ...string) error {
 	if err := checkID("accountID", accountID); err != nil {
 		return err
@@ -93,7 +93,7 @@ func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, field
 // Unsubscribe removes the calling app's subscription from the account
 // (DELETE on the same edge). accountID is as for SubscribedApps.
 //
-// Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: DELETE /{ig-user-id}/subscribed_apps
 func (s *WebhooksService) Unsubscribe(ctx context.Context, accountID string) error {
 	if err := checkID("accountID", accountID); err != nil {
 		return err
@@ -147,7 +147,7 @@ func appTokenValues(appToken string) url.Values { return url.Values{"access_toke
 // subscriptions edge). appToken is the
 // app token, "app-id|app-secret"; it replaces the client's token for this call.
 //
-// Meta API: POST /{app-id}/subscriptions
+// Meta API: GET /{app-id}/subscriptions
 func (s *WebhooksService) AppSubscriptions(ctx context.Context, appID, appToken string) ([]AppSubscription, error) {
 	if err := checkAppCall(appID, appToken); err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func (s *WebhooksService) SubscribeApp(ctx context.Context, appID, appToken stri
 // the whole subscription to object when no fields are given (DELETE on the
 // subscriptions edge). appToken is as for AppSubscriptions.
 //
-// Meta API: POST /{app-id}/subscriptions
+// Meta API: DELETE /{app-id}/subscriptions
 func (s *WebhooksService) UnsubscribeApp(ctx context.Context, appID, appToken, object string, fields ...string) error {
 	if err := checkAppCall(appID, appToken); err != nil {
 		return err

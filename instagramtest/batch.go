@@ -18,11 +18,10 @@ import (
 // call, as on Meta's servers. Like Meta, graph.instagram.com (Instagram Login
 // tokens) takes no batch requests.
 
-func init() {
-	register(func(s *Server) {
-		s.handleGraph("POST /{$}", serveBatch)
-		s.handleGraph("GET /{$}", serveIDs)
-	})
+// setupBatch declares the batch and multi-id routes.
+func setupBatch(s *Server) {
+	s.handleGraph("POST /{$}", serveBatch)
+	s.handleGraph("GET /{$}", serveIDs)
 }
 
 // maxBatch is Meta's limit of operations per batch and ids per lookup.

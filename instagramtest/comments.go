@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Comment writes (C2, C5, C6, C7) and the people who comment and write.
+// Comment writes and the people who comment and write.
 //
 // The account comments on its media (POST /{ig-media-id}/comments),
 // replies (POST /{ig-comment-id}/replies), hides and unhides comments on
@@ -17,10 +17,6 @@ import (
 // /{ig-comment-id}, the comments and replies edges); comments_count of a
 // media follows every write. SimulateComment and SimulateReply make other
 // people comment, with a "comments" webhook to subscribed callbacks.
-
-func init() {
-	register(func(s *Server) { s.setupComments() })
-}
 
 // peopleState maps the usernames of people other than the account to their
 // Instagram-scoped ids, the same id in comments (from.id) and messages
@@ -161,7 +157,7 @@ func (s *Server) addComment(m *media, parent *comment, fromID, username, text st
 	return cm
 }
 
-// postComment is C2: POST /{ig-media-id}/comments.
+// postComment serves POST /{ig-media-id}/comments.
 func (s *Server) postComment(c *call) {
 	m := c.node.(*media)
 	if err := c.commentable(m); err != nil {
@@ -189,7 +185,7 @@ func (s *Server) topComment(cm *comment) *comment {
 	return cm
 }
 
-// postReply is C5: POST /{ig-comment-id}/replies.
+// postReply serves POST /{ig-comment-id}/replies.
 func (s *Server) postReply(c *call) {
 	parent := s.topComment(c.node.(*comment))
 	m, ok := objectOf[*media](s, parent.MediaID)
@@ -210,7 +206,7 @@ func (s *Server) postReply(c *call) {
 	c.writeJSON(http.StatusOK, map[string]string{"id": cm.ID})
 }
 
-// updateComment is C6: POST /{ig-comment-id} with hide=true|false.
+// updateComment serves POST /{ig-comment-id} with hide=true|false.
 func (s *Server) updateComment(c *call) {
 	cm := c.node.(*comment)
 	m, ok := objectOf[*media](s, cm.MediaID)
@@ -231,7 +227,7 @@ func (s *Server) updateComment(c *call) {
 	c.success()
 }
 
-// deleteComment is C7: DELETE /{ig-comment-id}. The account may delete
+// deleteComment serves DELETE /{ig-comment-id}. The account may delete
 // comments on its media and comments it made; a top-level comment takes
 // its replies with it.
 func (s *Server) deleteComment(c *call) {

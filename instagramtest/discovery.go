@@ -12,18 +12,17 @@ import (
 // them:
 //
 //   - other professional accounts, readable through business discovery
-//     (GET /{ig-user-id}?fields=business_discovery.username(x){...}, U2);
+//     (GET /{ig-user-id}?fields=business_discovery.username(x){...});
 //   - media of those accounts that @mention the account in their caption
 //     or a comment (fields=mentioned_media.media_id(x){...} and
-//     mentioned_comment.comment_id(x){...}, U7, U8), answered with
-//     POST /{ig-user-id}/mentions (U9);
-//   - media in which the account is tagged (GET /{ig-user-id}/tags, U5);
-//   - stories of the last 24 hours (GET /{ig-user-id}/stories, U4) and live
-//     broadcasts started with StartLive (GET /{ig-user-id}/live_media, U6);
-//   - the content publishing quota (GET /{ig-user-id}/content_publishing_limit,
-//     U10);
-//   - collaboration invites (GET and POST /{ig-user-id}/collaboration_invites,
-//     U17) and the collaborators of media (see mediaops.go).
+//     mentioned_comment.comment_id(x){...}), answered with
+//     POST /{ig-user-id}/mentions;
+//   - media in which the account is tagged (GET /{ig-user-id}/tags);
+//   - stories of the last 24 hours (GET /{ig-user-id}/stories) and live
+//     broadcasts started with StartLive (GET /{ig-user-id}/live_media);
+//   - the content publishing quota (GET /{ig-user-id}/content_publishing_limit);
+//   - collaboration invites (GET and POST /{ig-user-id}/collaboration_invites)
+//     and the collaborators of media (see mediaops.go).
 
 // worldState is the seeded state around the account, shared by the
 // discovery, media, shopping and insights extensions. Get it with world(s).
@@ -298,8 +297,6 @@ func errUnknownUsername(name string) *graphError {
 	return newError(http.StatusBadRequest, 110, 2207013, typeOAuth, "Invalid user id").
 		userMessage("Cannot find User", "The user with username: "+name+" cannot be found.")
 }
-
-func init() { register(setupDiscovery) }
 
 func setupDiscovery(s *Server) {
 	w := world(s)

@@ -161,19 +161,36 @@ func TestWritePageOfValues(t *testing.T) {
 	assert.Equal(t, "abcdefghij", strings.Join(letters, ""))
 }
 
-func TestRegisteredSetupsRun(t *testing.T) {
-	ran := 0
-	registryMu.Lock()
-	saved := registry
-	registry = append(append([]func(*Server){}, registry...), func(*Server) { ran++ })
-	registryMu.Unlock()
-	t.Cleanup(func() {
-		registryMu.Lock()
-		registry = saved
-		registryMu.Unlock()
-	})
-	newTestServer(t)
-	assert.Equal(t, 1, ran)
+func TestRouteTableHasNoDuplicates(t *testing.T) {
+	s := newServer(defaultConfig())
+	require.NoError(t, s.buildRoutes(nil))
+	assert.NotEmpty(t, s.nodes)
+	assert.NotEmpty(t, s.edges)
+	assert.NotEmpty(t, s.lists)
+}
+
+func TestDuplicateRouteIsAnError(t *testing.T) {
+	h := func(*call) {}
+	list := func(*call, string) ([]string, *graphError) { return nil, nil }
+	dup := func(s *Server) {
+		s.handleNode(kindComment, http.MethodDelete, h)
+		s.handleEdge(kindMedia, http.MethodGet, "comments", h) // a list edge
+		s.listEdge(kindUser, "stories", onBoth, list)
+		s.handleGraph("GET /instagram_oembed", h)
+		s.handleRaw("POST /oauth/access_token", h)
+	}
+	s := newServer(defaultConfig())
+	err := s.buildRoutes([]func(*Server){dup})
+	require.Error(t, err)
+	for _, want := range []string{"DELETE /{ig_comment}", "GET /{ig_media}/comments", "GET /{ig_user}/stories", "GET /instagram_oembed (", "POST /oauth/access_token ("} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.Len(t, s.dupRoutes, 5)
+
+	// A new edge is no duplicate, and NewServer refuses a table with one.
+	s = newServer(defaultConfig())
+	require.NoError(t, s.buildRoutes([]func(*Server){func(s *Server) { s.handleEdge(kindMedia, http.MethodPost, "letters", h) }}))
+	assert.Panics(t, func() { NewServer(withSetup(dup)).Close() })
 }
 
 func TestMetaJSONEscapes(t *testing.T) {

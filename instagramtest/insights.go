@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// This file adds insights: GET /{ig-user-id}/insights (U11) and
-// GET /{ig-media-id}/insights (M5), on both hosts, answered from the seeded
+// This file adds insights: GET /{ig-user-id}/insights and
+// GET /{ig-media-id}/insights, on both hosts, answered from the seeded
 // values (Account().Insights and each media's Insights).
 //
 // Account metrics. Daily values cover the 30 days before the server's
@@ -148,8 +148,6 @@ func commaList(c *call, name string) []string {
 	}
 	return out
 }
-
-func init() { register(setupInsights) }
 
 func setupInsights(s *Server) {
 	s.handleEdge(kindUser, http.MethodGet, "insights", accountInsights)

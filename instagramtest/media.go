@@ -17,8 +17,8 @@ const graphTime = "2006-01-02T15:04:05-0700"
 
 func formatTime(t time.Time) string { return t.UTC().Format(graphTime) }
 
-// setupMedia declares the media kind: GET /{ig-media-id} (M1) and
-// GET /{ig-media-id}/children (M2). Field names are those of IGMedia
+// setupMedia declares the media kind: GET /{ig-media-id} and
+// GET /{ig-media-id}/children. Field names are those of IGMedia
 // (graph.facebook.com) and IGMediaForIGOnlyAPI (graph.instagram.com).
 func (s *Server) setupMedia() {
 	k := s.defineKind(kindMedia, "IGMedia", "IGMedia", onBoth)

@@ -10,15 +10,13 @@ import (
 )
 
 // This file adds media management: turning comments on or off
-// (POST /{ig-media-id} with comment_enabled, M3), deleting media
-// (DELETE /{ig-media-id}, Facebook Login, M4), the collaborators of a media
-// (GET /{ig-media-id}/collaborators, Facebook Login, M7) and oEmbed
-// (GET /instagram_oembed?url=..., Facebook Login, M8).
+// (POST /{ig-media-id} with comment_enabled), deleting media
+// (DELETE /{ig-media-id}, Facebook Login), the collaborators of a media
+// (GET /{ig-media-id}/collaborators, Facebook Login) and oEmbed
+// (GET /instagram_oembed?url=..., Facebook Login).
 //
 // A deleted media disappears from every list (the account's media and
 // stories, tags, invites) and its carousel items and comments go with it.
-
-func init() { register(setupMediaOps) }
 
 // ownMedia returns the addressed media when it belongs to the caller's
 // account, else answers 100/33 as Meta does for media it will not show.

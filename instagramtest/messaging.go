@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Messaging (G1-G7).
+// Messaging.
 //
 // POST /{ig-user-id}/messages (and /{page-id}/messages with a Page token)
 // sends text, attachments, shared posts, stickers, templates and quick
@@ -161,10 +161,6 @@ type dmAttachment struct {
 	Type string // image, audio, video, file, like_heart, template
 	URL  string
 	ID   string // attachment id, when sent by id
-}
-
-func init() {
-	register(func(s *Server) { s.setupMessaging() })
 }
 
 func (s *Server) setupMessaging() {
@@ -666,7 +662,7 @@ func (c *call) checkMessage(account string, w *wireMessage) (*dm, *graphError) {
 	return m, nil
 }
 
-// postMessages is G1-G3: POST /{ig-user-id}/messages.
+// postMessages serves POST /{ig-user-id}/messages.
 func (s *Server) postMessages(c *call) {
 	account, ok := c.messagingAccount()
 	if !ok {
@@ -762,7 +758,7 @@ func (s *Server) senderAction(c *call, t *thread, req *sendReq) {
 	c.writeJSON(http.StatusOK, map[string]string{"recipient_id": t.UserID})
 }
 
-// privateReply answers G3: one message per comment, within 7 days, into
+// privateReply answers private replies: one message per comment, within 7 days, into
 // the conversation with the commenter.
 func (s *Server) privateReply(c *call, account, commentID string, m *dm) {
 	st := ext[msgState](s)
@@ -839,7 +835,7 @@ func (s *Server) echo(m *dm) {
 	})
 }
 
-// getConversations is G4: GET /{ig-user-id}/conversations, most recently
+// getConversations serves GET /{ig-user-id}/conversations, most recently
 // updated first, filtered by user_id. With Facebook Login, platform must be
 // instagram (the Page's Messenger inbox is empty here).
 func (s *Server) getConversations(c *call) {
@@ -875,7 +871,7 @@ func (s *Server) getConversations(c *call) {
 	c.writeList(ids, "id", "updated_time")
 }
 
-// getConversationNode is G5: GET /{conversation-id}.
+// getConversationNode serves GET /{conversation-id}.
 func (s *Server) getConversationNode(c *call) {
 	t := c.node.(*thread)
 	if c.tok.account != t.Account {
@@ -888,7 +884,7 @@ func (s *Server) getConversationNode(c *call) {
 	c.writeObject(c.id)
 }
 
-// getMessageNode is G6: GET /{message-id}.
+// getMessageNode serves GET /{message-id}.
 func (s *Server) getMessageNode(c *call) {
 	m := c.node.(*dm)
 	t, ok := objectOf[*thread](s, m.ThreadID)
@@ -902,7 +898,7 @@ func (s *Server) getMessageNode(c *call) {
 	c.writeObject(c.id)
 }
 
-// getMessengerProfile is G7 GET: {"data":[{field: value, ...}]} with the
+// getMessengerProfile serves GET: {"data":[{field: value, ...}]} with the
 // fields asked that are set.
 func (s *Server) getMessengerProfile(c *call) {
 	account, ok := c.messagingAccount()
@@ -976,7 +972,7 @@ func checkLocales(field string, raw json.RawMessage) *graphError {
 	return nil
 }
 
-// postMessengerProfile is G7 POST.
+// postMessengerProfile serves POST.
 func (s *Server) postMessengerProfile(c *call) {
 	account, ok := c.messagingAccount()
 	if !ok {
@@ -1010,7 +1006,7 @@ func (s *Server) postMessengerProfile(c *call) {
 	c.writeJSON(http.StatusOK, map[string]string{"result": "success"})
 }
 
-// deleteMessengerProfile is G7 DELETE with fields=[...].
+// deleteMessengerProfile serves DELETE with fields=[...].
 func (s *Server) deleteMessengerProfile(c *call) {
 	account, ok := c.messagingAccount()
 	if !ok {

@@ -13,7 +13,7 @@ import (
 	instagram "github.com/igsdk/instagram"
 )
 
-// The login flows of both APIs (operations A1-A8):
+// The login flows of both APIs:
 //
 //   - GET /oauth/authorize (Instagram's authorization window) and
 //     GET /{version}/dialog/oauth (Facebook Login's dialog) approve at once
@@ -58,8 +58,6 @@ type authCode struct {
 	issued   time.Time
 	used     bool
 }
-
-func init() { register(setupOAuth) }
 
 func setupOAuth(s *Server) {
 	st := ext[oauthState](s)

@@ -29,7 +29,7 @@ type listEdge struct {
 // expanded as a field: fields=edge.limit(5){id,...}.
 func (s *Server) listEdge(kind, edge string, hosts hostSet,
 	list func(c *call, parentID string) ([]string, *graphError), defaults ...string) {
-	delete(s.edges, edgeKey{kind, http.MethodGet, edge})
+	s.checkEdge(edgeKey{kind, http.MethodGet, edge})
 	if len(defaults) == 0 {
 		defaults = []string{"id"}
 	}

@@ -13,9 +13,9 @@ import (
 )
 
 // This file adds content publishing: media containers
-// (POST /{ig-user-id}/media, P1), their status (GET /{ig-container-id}, P2)
-// and publishing (POST /{ig-user-id}/media_publish, P3). upload.go adds the
-// resumable upload host (P4).
+// (POST /{ig-user-id}/media), their status (GET /{ig-container-id})
+// and publishing (POST /{ig-user-id}/media_publish). upload.go adds the
+// resumable upload host.
 //
 // A container answers IN_PROGRESS to its first status reads
 // (WithContainerPolls, default 1) and until its processing time has passed
@@ -139,8 +139,6 @@ func WithPublishLimit(n int) Option {
 		}
 	})
 }
-
-func init() { register(setupPublishing) }
 
 func publishing(s *Server) *publishState { return ext[publishState](s) }
 

@@ -3,31 +3,29 @@ package instagramtest
 /*
 Adding endpoints
 
-Every file of this package can add endpoints, object kinds and state without
-touching this file. Call register from an init function; the setup it passes
-runs in every NewServer, after the core kinds, routes and seeded state exist
-and before the server starts listening:
+Every file of this package can add endpoints, object kinds and state in a
+setup function of its own, listed once in setups below; each setup runs in
+every NewServer, in the order of that list, after the core kinds, routes and
+seeded state exist and before the server starts listening:
 
 	type publishState struct{ containers map[string]*container }
 
-	func init() {
-		register(func(s *Server) {
-			st := ext[publishState](s) // state that lives on the Server
-			st.containers = map[string]*container{}
-			k := s.defineKind("container", "IGContainer", "IGContainer", onBoth)
-			fieldOf(k, "status_code", onBoth, func(c *call, v *container) (any, bool) { return v.status, true })
-			s.handleEdge(kindUser, "POST", "media", func(c *call) {
-				ct := &container{status: "IN_PROGRESS"}
-				id := c.s.newID()
-				c.s.addObject("container", id, ct)
-				c.writeJSON(http.StatusOK, map[string]string{"id": id})
-			})
-			s.handleRaw("POST /ig-api-upload/{version}/{id}", func(c *call) {
-				if !c.authorize() {
-					return
-				}
-				id := c.pathValue("id") // ...
-			})
+	func setupPublishing(s *Server) {
+		st := ext[publishState](s) // state that lives on the Server
+		st.containers = map[string]*container{}
+		k := s.defineKind("container", "IGContainer", "IGContainer", onBoth)
+		fieldOf(k, "status_code", onBoth, func(c *call, v *container) (any, bool) { return v.status, true })
+		s.handleEdge(kindUser, "POST", "media", func(c *call) {
+			ct := &container{status: "IN_PROGRESS"}
+			id := c.s.newID()
+			c.s.addObject("container", id, ct)
+			c.writeJSON(http.StatusOK, map[string]string{"id": id})
+		})
+		s.handleRaw("POST /ig-api-upload/{version}/{id}", func(c *call) {
+			if !c.authorize() {
+				return
+			}
+			id := c.pathValue("id") // ...
 		})
 	}
 
@@ -41,9 +39,10 @@ The pieces:
     (children{id,media_type}). handleGraph("GET /debug_token", h) serves a
     path under the versioned root that is not an object, and
     handleRaw("POST /oauth/access_token", h) a path outside it (patterns are
-    net/http.ServeMux patterns; c.pathValue reads their wildcards). A later
-    registration for the same key replaces an earlier one, so a setup may
-    take over a core route.
+    net/http.ServeMux patterns; c.pathValue reads their wildcards). Each
+    route is declared once: a second declaration of the same kind, method
+    and edge (or the same pattern) is a mistake in this package, and
+    NewServer panics naming it.
   - Handlers are func(c *call) and run with s.mu held: they read and write
     state freely, and must not block. Goroutines they start lock s.mu
     themselves. Node and edge handlers run after the caller's token, its
@@ -68,6 +67,7 @@ The pieces:
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -123,6 +123,9 @@ type Server struct {
 	lists    map[edgeKey]*listEdge
 	graphMux *http.ServeMux
 	rawMux   *http.ServeMux
+	// dupRoutes are the routes declared more than once while the table
+	// was built; NewServer refuses to start with any.
+	dupRoutes []string
 
 	// mu guards the state; it is held while a handler runs.
 	mu        sync.Mutex
@@ -217,27 +220,27 @@ func withSetup(f func(*Server)) Option {
 	return func(c *config) { c.setups = append(c.setups, f) }
 }
 
-var (
-	registryMu sync.Mutex
-	registry   []func(*Server)
-)
-
-// register adds a setup run by every NewServer; call it from init.
-func register(setup func(*Server)) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	registry = append(registry, setup)
+// setups are the endpoint setups of the package's files, run by every
+// NewServer in this order after setupCore. A file that adds endpoints adds
+// its setup here.
+var setups = []func(*Server){
+	setupBatch,               // batch.go
+	(*Server).setupComments,  // comments.go
+	setupDiscovery,           // discovery.go
+	setupInsights,            // insights.go
+	setupMediaOps,            // mediaops.go
+	(*Server).setupMessaging, // messaging.go
+	setupOAuth,               // oauth.go
+	setupPublishing,          // publish.go
+	setupShopping,            // shopping.go
+	setupTags,                // tags.go
+	setupUploads,             // upload.go
+	(*Server).setupWebhooks,  // webhooks.go
 }
 
 // NewServer starts a fake Graph API on 127.0.0.1. Close it when done.
 func NewServer(opts ...Option) *Server {
-	cfg := config{
-		seed:       1,
-		mediaCount: defaultMediaCount,
-		appCalls:   defaultBudget, appWindow: defaultWindow,
-		acctCalls: defaultBudget, acctWindow: defaultWindow,
-		clock: time.Now,
-	}
+	cfg := defaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -247,6 +250,29 @@ func NewServer(opts ...Option) *Server {
 	if cfg.acctCalls <= 0 || cfg.acctWindow <= 0 {
 		cfg.acctCalls, cfg.acctWindow = defaultBudget, defaultWindow
 	}
+	s := newServer(cfg)
+	if err := s.buildRoutes(cfg.setups); err != nil {
+		panic(err)
+	}
+
+	s.ts = httptest.NewServer(s)
+	s.URL = s.ts.URL
+	return s
+}
+
+// defaultConfig is the configuration before options apply.
+func defaultConfig() config {
+	return config{
+		seed:       1,
+		mediaCount: defaultMediaCount,
+		appCalls:   defaultBudget, appWindow: defaultWindow,
+		acctCalls: defaultBudget, acctWindow: defaultWindow,
+		clock: time.Now,
+	}
+}
+
+// newServer makes a Server for cfg with empty tables and no listener.
+func newServer(cfg config) *Server {
 	s := &Server{
 		cfg:      cfg,
 		done:     make(chan struct{}),
@@ -267,20 +293,25 @@ func NewServer(opts ...Option) *Server {
 	s.faultRand = s.rand("faults")
 	s.traceRand = s.rand("trace")
 	s.app = budget{limit: cfg.appCalls, window: cfg.appWindow, start: s.start}
+	return s
+}
 
+// buildRoutes declares the core routes, seeds the state and runs setups,
+// then the server's own extra setups. It fails when a route was declared
+// twice, naming every such route.
+func (s *Server) buildRoutes(extra []func(*Server)) error {
 	s.setupCore()
 	s.seed()
-
-	registryMu.Lock()
-	setups := append([]func(*Server){}, registry...)
-	registryMu.Unlock()
-	for _, f := range append(setups, cfg.setups...) {
+	for _, f := range setups {
 		f(s)
 	}
-
-	s.ts = httptest.NewServer(s)
-	s.URL = s.ts.URL
-	return s
+	for _, f := range extra {
+		f(s)
+	}
+	if len(s.dupRoutes) > 0 {
+		return fmt.Errorf("instagramtest: routes declared more than once: %s", strings.Join(s.dupRoutes, ", "))
+	}
+	return nil
 }
 
 // Close shuts the server down, ending delayed calls still in progress.
@@ -324,13 +355,28 @@ type edgeKey struct{ kind, method, edge string }
 
 // handleNode serves METHOD /{id} for objects of kind.
 func (s *Server) handleNode(kind, method string, h handler) {
-	s.nodes[nodeKey{kind, method}] = h
+	k := nodeKey{kind, method}
+	if _, dup := s.nodes[k]; dup {
+		s.dupRoutes = append(s.dupRoutes, method+" /{"+kind+"}")
+	}
+	s.nodes[k] = h
 }
 
 // handleEdge serves METHOD /{id}/{edge} for objects of kind.
 func (s *Server) handleEdge(kind, method, edge string, h handler) {
-	delete(s.lists, edgeKey{kind, method, edge})
-	s.edges[edgeKey{kind, method, edge}] = h
+	k := edgeKey{kind, method, edge}
+	s.checkEdge(k)
+	s.edges[k] = h
+}
+
+// checkEdge notes k as a duplicate when a handler or a list already
+// serves it.
+func (s *Server) checkEdge(k edgeKey) {
+	_, h := s.edges[k]
+	_, l := s.lists[k]
+	if h || l {
+		s.dupRoutes = append(s.dupRoutes, k.method+" /{"+k.kind+"}/"+k.edge)
+	}
 }
 
 // handleGraph serves a path under the versioned root that is not an object,
@@ -338,14 +384,25 @@ func (s *Server) handleEdge(kind, method, edge string, h handler) {
 // against the path without its version. The handler checks the token itself
 // with c.authorize when it needs one.
 func (s *Server) handleGraph(pattern string, h handler) {
-	s.graphMux.HandleFunc(pattern, s.muxHandler(h))
+	s.handleMux(s.graphMux, pattern, h)
 }
 
 // handleRaw serves a path outside the versioned tree, such as
 // "POST /oauth/access_token" or "POST /ig-api-upload/{version}/{id}";
 // pattern is a net/http.ServeMux pattern matched against the full path.
 func (s *Server) handleRaw(pattern string, h handler) {
-	s.rawMux.HandleFunc(pattern, s.muxHandler(h))
+	s.handleMux(s.rawMux, pattern, h)
+}
+
+// handleMux adds pattern to mux, noting a pattern the mux refuses (one
+// declared before, or one that conflicts with another) as a duplicate.
+func (s *Server) handleMux(mux *http.ServeMux, pattern string, h handler) {
+	defer func() {
+		if recover() != nil {
+			s.dupRoutes = append(s.dupRoutes, pattern+" (same as or conflicting with an earlier pattern)")
+		}
+	}()
+	mux.HandleFunc(pattern, s.muxHandler(h))
 }
 
 type ctxKey struct{}

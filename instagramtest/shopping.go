@@ -10,10 +10,10 @@ import (
 )
 
 // This file adds Instagram Shopping, Facebook Login only: the account's
-// catalog (GET /{ig-user-id}/available_catalogs, U13), product search
-// (GET /{ig-user-id}/catalog_product_search?catalog_id=&q=, U14), product
-// appeals (GET and POST /{ig-user-id}/product_appeal, U15) and product tags
-// on media (GET and POST /{ig-media-id}/product_tags, M6).
+// catalog (GET /{ig-user-id}/available_catalogs), product search
+// (GET /{ig-user-id}/catalog_product_search?catalog_id=&q=), product
+// appeals (GET and POST /{ig-user-id}/product_appeal) and product tags
+// on media (GET and POST /{ig-media-id}/product_tags).
 //
 // The seeded catalog holds twelve products: most approved, two rejected
 // (eligible for appeal) and one pending. Only approved products can be
@@ -71,8 +71,6 @@ var seedProducts = []struct {
 	{"Wild Honey Jar", "$12.00", "", nil},
 	{"Gift Card", "$50.00", "", nil},
 }
-
-func init() { register(setupShopping) }
 
 func shop(s *Server) *shopState { return ext[shopState](s) }
 

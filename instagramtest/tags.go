@@ -10,9 +10,9 @@ import (
 )
 
 // This file adds hashtag search, Facebook Login only:
-// GET /ig_hashtag_search?user_id=&q= (H1), GET /{ig-hashtag-id} (H2),
-// GET /{ig-hashtag-id}/top_media and /recent_media with user_id (H3, H4)
-// and GET /{ig-user-id}/recently_searched_hashtags (U12).
+// GET /ig_hashtag_search?user_id=&q=, GET /{ig-hashtag-id},
+// GET /{ig-hashtag-id}/top_media and /recent_media with user_id
+// and GET /{ig-user-id}/recently_searched_hashtags.
 //
 // Each account may query 30 unique hashtags in a rolling 7 days. A search,
 // a top_media or a recent_media call counts its hashtag once, at its first
@@ -58,8 +58,6 @@ func errHashtagLimit() *graphError {
 		"(#24) Hashtag search limit reached: an account can query at most 30 unique hashtags within 7 days").
 		userMessage("Hashtag limit reached", "You have searched the maximum number of hashtags allowed in 7 days. Try again later.")
 }
-
-func init() { register(setupTags) }
 
 func setupTags(s *Server) {
 	st := ext[hashtagState](s)

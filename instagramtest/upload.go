@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// This file adds the resumable upload host (P4):
+// This file adds the resumable upload host:
 // POST /ig-api-upload/{version}/{ig-container-id}, served on the server's
 // own address (Client points WithUploadURL at it). A request carries the
 // token (Authorization: OAuth <token>, or Bearer), the offset its body
@@ -25,8 +25,6 @@ import (
 // at the received offset. InjectUploadFailure breaks off an upload at a
 // given file offset: the bytes before it are kept, the connection is
 // dropped.
-
-func init() { register(setupUploads) }
 
 func setupUploads(s *Server) {
 	s.handleRaw("POST /ig-api-upload/{version}/{id}", receiveUpload)

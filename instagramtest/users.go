@@ -8,7 +8,7 @@ import (
 )
 
 // setupUsers declares the account, Facebook user and Page kinds, and the
-// media edge: GET /{ig-user-id} and /me (U1), GET /{ig-user-id}/media (U3).
+// media edge: GET /{ig-user-id} and /me, GET /{ig-user-id}/media.
 func (s *Server) setupUsers() {
 	// On graph.instagram.com the account is a "User" with the fields of
 	// IGUserForIGOnlyAPI; on graph.facebook.com an "IGUser".

@@ -132,12 +132,8 @@ func WithWebhookRetries(n int) Option {
 	})
 }
 
-func init() {
-	register(func(s *Server) { s.setupWebhooks() })
-}
-
-// setupWebhooks declares the subscription routes: U16 on accounts and Pages,
-// W3 on the app.
+// setupWebhooks declares the subscription routes: subscribed_apps on
+// accounts and Pages, subscriptions on the app.
 func (s *Server) setupWebhooks() {
 	st := ext[webhookState](s)
 	st.apps = map[string]*appSubscription{}
