@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -299,14 +300,56 @@ func (c *Client) single(ctx context.Context, op BatchOperation) BatchResult {
 	return r
 }
 
-// getMany reads up to any number of objects by id with the multi-id lookup
-// (GET /?ids=a,b,c), 50 ids per call, chunks in parallel (bounded). Ids
-// Meta does not return are absent from the map.
+// ManyError reports the ids a multi-object read could not return. The
+// objects that were read are returned next to it; every id asked for is
+// either in that map or in Errors, none is dropped silently.
+type ManyError struct {
+	// Errors holds the error of each id that failed: an *Error such as
+	// ErrNotFound for an id Meta does not know, ErrBatchIncomplete, or the
+	// error of the request that carried it.
+	Errors map[string]error
+}
+
+// Error summarises the failed ids.
+func (e *ManyError) Error() string {
+	ids := make([]string, 0, len(e.Errors))
+	for id := range e.Errors {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(ids) == 1 {
+		return fmt.Sprintf("instagram: reading %s: %v", ids[0], e.Errors[ids[0]])
+	}
+	return fmt.Sprintf("instagram: %d ids could not be read (first %s: %v)", len(ids), ids[0], e.Errors[ids[0]])
+}
+
+// Unwrap returns the errors of the failed ids, so that errors.Is finds
+// ErrNotFound, ErrPermission and the like.
+func (e *ManyError) Unwrap() []error {
+	out := make([]error, 0, len(e.Errors))
+	for _, err := range e.Errors {
+		out = append(out, err)
+	}
+	return out
+}
+
+// getMany reads any number of objects by id, one operation per id, through
+// Batch: Graph batch requests of 50 operations on graph.facebook.com, and
+// parallel single GETs (at most 2*batchConcurrency in flight) on
+// graph.instagram.com. Meta's multi-id lookup (GET /?ids=a,b,c) is not used:
+// new apps cannot use it since 2026-11-04 (Graph API v27) and it is removed
+// for all apps in v28. Ids that fail are reported in a *ManyError next to
+// the objects that were read.
 func getMany[T any](ctx context.Context, c *Client, ids []string, fields string) (map[string]*T, error) {
+	if ctx == nil {
+		return nil, &ValidationError{Field: "ctx", Rule: "must not be nil"}
+	}
 	out := make(map[string]*T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
+	uniq := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if err := checkID("id", id); err != nil {
 			return nil, err
@@ -314,55 +357,65 @@ func getMany[T any](ctx context.Context, c *Client, ids []string, fields string)
 		if strings.Contains(id, ",") {
 			return nil, &ValidationError{Field: "id", Rule: "must not contain a comma"}
 		}
-	}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		sem      = make(chan struct{}, batchConcurrency)
-	)
-	for start := 0; start < len(ids); start += MaxBatchSize {
-		chunk := ids[start:min(start+MaxBatchSize, len(ids))]
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return nil, ctx.Err()
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			q := url.Values{"ids": {strings.Join(chunk, ",")}}
-			if fields != "" {
-				q.Set("fields", fields)
-			}
-			var page map[string]*T
-			err := c.get(ctx, "", q, &page)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
-			}
-			for k, v := range page {
-				out[k] = v
-			}
-		})
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	var q url.Values
+	if fields != "" {
+		q = url.Values{"fields": {fields}}
+	}
+	ops := make([]BatchOperation, len(uniq))
+	for i, id := range uniq {
+		ops[i] = BatchOperation{Path: pathEscape(id), Query: q}
+	}
+	results, batchErr := c.Batch(ctx, ops, nil)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	failed := map[string]error{}
+	for i, r := range results {
+		id := uniq[i]
+		switch {
+		case r.Err != nil:
+			failed[id] = r.Err
+			continue
+		case r.Code == 0:
+			// The chunk carrying this id failed as a whole.
+			if batchErr != nil {
+				failed[id] = batchErr
+			} else {
+				failed[id] = ErrBatchIncomplete
+			}
+			continue
+		}
+		v := new(T)
+		if err := r.Decode(v); err != nil {
+			failed[id] = err
+			continue
+		}
+		out[id] = v
+	}
+	if len(failed) > 0 {
+		return out, &ManyError{Errors: failed}
 	}
 	return out, nil
 }
 
-// GetMany reads many media by id with as few calls as possible (50 ids per
-// call, calls in parallel). Media Meta does not return are absent from the
-// map.
+// GetMany reads many media by id. With Facebook Login the reads go in
+// Graph batch requests of 50 (chunks in parallel, at most 4 at once); with
+// Instagram Login, whose host takes no batch requests, as single GETs with
+// at most 8 in flight. Meta's multi-id lookup (GET /?ids=) is not used: it
+// is closed to new apps since 2026-11-04 and removed in v28.
+//
+// Every id is in the map or in the returned *ManyError: when some ids fail
+// (unknown, not permitted, ...), the map holds the others and the error
+// holds each failed id's error. Repeated ids are read once. Cancelling ctx
+// stops sending and returns ctx's error.
 //
 // Meta API: GET /{ig-media-id}
-// Meta API: GET /?ids=
+// Meta API: POST /
 func (s *MediaService) GetMany(ctx context.Context, ids []string, opts *GetOptions) (map[string]*Media, error) {
 	q, err := withFields(opts, mediaFields)
 	if err != nil {

@@ -68,16 +68,60 @@ func TestBatchFallbackAndGetManyOnFakeServer(t *testing.T) {
 	assert.Equal(t, media[1].ID, m.ID)
 	assert.Zero(t, srv.RequestCount("POST", "/"))
 
-	ids := make([]string, 0, len(media))
-	for _, x := range media {
-		ids = append(ids, x.ID)
+}
+
+// GetMany never uses Meta's multi-id lookup (closed to new apps since
+// 2026-11-04, and refused by the fake): batch requests with Facebook Login,
+// single GETs with Instagram Login. An unknown id is reported, not dropped.
+func TestGetManyPerLoginOnFakeServer(t *testing.T) {
+	for _, login := range []string{"instagram", "facebook"} {
+		t.Run(login, func(t *testing.T) {
+			srv := instagramtest.NewServer(instagramtest.WithMediaCount(120))
+			defer srv.Close()
+			c, err := srv.Client()
+			if login == "facebook" {
+				c, err = srv.FacebookClient()
+			}
+			require.NoError(t, err)
+			media := srv.Media()
+			ids := make([]string, 0, len(media)+2)
+			for _, x := range media {
+				ids = append(ids, x.ID)
+			}
+			const missing = "17800000000000000"
+			ids = append(ids, missing, media[0].ID) // an unknown id and a repeat
+			srv.ResetRequests()
+			got, err := c.Media.GetMany(context.Background(), ids, nil)
+			var many *instagram.ManyError
+			require.ErrorAs(t, err, &many)
+			assert.ErrorIs(t, err, instagram.ErrNotFound)
+			assert.Len(t, many.Errors, 1)
+			assert.ErrorIs(t, many.Errors[missing], instagram.ErrNotFound)
+			assert.Len(t, got, len(media))
+			assert.Equal(t, media[5].Permalink, got[media[5].ID].Permalink)
+			assert.Zero(t, srv.RequestCount("GET", "/"), "no GET /?ids=")
+			if login == "facebook" {
+				assert.Equal(t, 3, srv.RequestCount("POST", "/"), "121 distinct ids in batches of 50")
+			} else {
+				assert.Zero(t, srv.RequestCount("POST", "/"))
+				assert.Equal(t, len(media)+1, srv.RequestCount("GET", "/*"), "one GET per distinct id")
+			}
+		})
 	}
-	srv.ResetRequests()
-	got, err := c.Media.GetMany(context.Background(), ids, nil)
+}
+
+func TestGetManyHonoursContext(t *testing.T) {
+	srv := instagramtest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
 	require.NoError(t, err)
-	assert.Len(t, got, len(ids))
-	assert.Equal(t, media[5].Permalink, got[media[5].ID].Permalink)
-	assert.Equal(t, (len(ids)+49)/50, srv.RequestCount("GET", "/"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.Media.GetMany(ctx, []string{srv.Media()[0].ID, srv.Media()[1].ID}, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	//lint:ignore SA1012 a nil context is refused, not a panic
+	_, err = c.Media.GetMany(nil, []string{srv.Media()[0].ID}, nil) //nolint:staticcheck
+	assert.ErrorIs(t, err, instagram.ErrValidation)
 }
 
 func TestInsightsMediaManyOnFakeServer(t *testing.T) {

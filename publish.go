@@ -419,6 +419,9 @@ func (s *MediaService) CreateContainer(ctx context.Context, userID string, opts 
 }
 
 func (s *MediaService) createContainer(ctx context.Context, userID string, opts *ContainerOptions) (*Container, error) {
+	if err := s.client.checkUploadType(opts); err != nil {
+		return nil, err
+	}
 	c := new(Container)
 	// Creating a container posts nothing: one whose answer was lost stays
 	// unpublished and expires after 24 hours. So, unlike media_publish,
@@ -433,11 +436,17 @@ func (s *MediaService) createContainer(ctx context.Context, userID string, opts 
 	return c, nil
 }
 
-// containerFields are the fields ContainerStatus asks for.
-const containerFields = "id,status,status_code,video_status"
+// containerFields are the fields ContainerStatus asks for. video_status
+// is documented only with Facebook Login (resumable uploads), so
+// graph.instagram.com is not asked for it.
+const (
+	containerFields   = "id,status,status_code,video_status"
+	containerFieldsIG = "id,status,status_code"
+)
 
-// ContainerStatus reads a container's status_code, status text and video
-// upload/processing status.
+// ContainerStatus reads a container's status_code, status text and, with
+// Facebook Login, its video upload/processing status (video_status is not
+// asked of graph.instagram.com, whose container reference does not list it).
 //
 // Meta API: GET /{ig-container-id}
 func (s *MediaService) ContainerStatus(ctx context.Context, containerID string) (*Container, error) {
@@ -445,7 +454,11 @@ func (s *MediaService) ContainerStatus(ctx context.Context, containerID string) 
 		return nil, err
 	}
 	c := new(Container)
-	if err := s.client.get(ctx, pathEscape(containerID), fieldsQuery(containerFields), c); err != nil {
+	fields := containerFields
+	if s.client.platform != FacebookLogin {
+		fields = containerFieldsIG
+	}
+	if err := s.client.get(ctx, pathEscape(containerID), fieldsQuery(fields), c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -884,6 +897,7 @@ func (s *MediaService) create(ctx context.Context, userID string, st *step) (*Co
 		return nil, err
 	}
 	if v := st.video; v != nil && st.opts.UploadType == "resumable" {
+		ctx := withUploadURI(ctx, c)
 		if v.Reader != nil {
 			err = s.UploadVideo(ctx, c.ID, v.Reader, v.Size)
 		} else {

@@ -209,7 +209,7 @@ func TestPublishAgainOnlyWhenContainerIsUnpublished(t *testing.T) {
 }
 
 func TestUploadRequestShape(t *testing.T) {
-	c, mt := newMockClient(t, instagram.WithUploadURL(mockUploadURL), instagram.WithAppSecret("s3cret"))
+	c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithUploadURL(mockUploadURL), instagram.WithAppSecret("s3cret"))
 	var (
 		hdr  http.Header
 		body []byte
@@ -239,7 +239,7 @@ func TestUploadRequestShape(t *testing.T) {
 }
 
 func TestUploadAnswerLostAfterWholeFileArrived(t *testing.T) {
-	c, mt := newMockClient(t, instagram.WithUploadURL(mockUploadURL))
+	c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithUploadURL(mockUploadURL))
 	mt.RegisterResponder("POST", mockUploadURL+"/ig-api-upload/v25.0/C1", func(req *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, req.Body)
 		return nil, errors.New("connection reset by peer")
@@ -251,7 +251,7 @@ func TestUploadAnswerLostAfterWholeFileArrived(t *testing.T) {
 }
 
 func TestUploadFailureAnswerIsTyped(t *testing.T) {
-	c, mt := newMockClient(t, instagram.WithUploadURL(mockUploadURL))
+	c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithUploadURL(mockUploadURL))
 	mt.RegisterResponder("POST", mockUploadURL+"/ig-api-upload/v25.0/C1", jsonResponder(400,
 		`{"debug_info":{"retriable":false,"type":"ProcessingFailedError","message":"{\"success\":false,\"error\":{\"message\":\"unauthorized user request\"}}"}}`))
 	err := c.Media.UploadVideo(context.Background(), "C1", strings.NewReader("abc"), 3)
@@ -265,10 +265,24 @@ func TestUploadFailureAnswerIsTyped(t *testing.T) {
 
 func TestUploadNeedsAToken(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	c, err := instagram.NewClient(instagram.WithHTTPClient(&http.Client{Transport: mt}), instagram.WithUploadURL(mockUploadURL))
+	c, err := instagram.NewClient(instagram.WithPlatform(instagram.FacebookLogin), instagram.WithHTTPClient(&http.Client{Transport: mt}), instagram.WithUploadURL(mockUploadURL))
 	require.NoError(t, err)
 	err = c.Media.UploadVideo(context.Background(), "C1", strings.NewReader("abc"), 3)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "access token")
 	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+// A container uri on a host that is neither the upload host, the Graph host
+// nor facebook.com is not trusted with the token: the documented address is
+// used instead.
+func TestUploadIgnoresAForeignContainerURI(t *testing.T) {
+	c, mt := newMockClient(t, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithUploadURL(mockUploadURL))
+	mt.RegisterResponder("POST", mockRoot+mockUser+"/media", jsonResponder(200, `{"id":"C9","uri":"https://elsewhere.example/ig-api-upload/v25.0/C9"}`))
+	mt.RegisterResponder("POST", mockUploadURL+"/ig-api-upload/v25.0/C9", jsonResponder(200, `{"success":true}`))
+	mt.RegisterResponder("GET", mockRoot+"C9", jsonResponder(200, `{"id":"C9","status_code":"ERROR","status":"stop here"}`))
+	_, err := c.Media.PublishReel(context.Background(), mockUser, instagram.VideoSource{Reader: strings.NewReader("abc"), Size: 3}, &instagram.PublishOptions{Wait: instagram.WaitOptions{Interval: 1, MaxWait: time.Second}})
+	require.Error(t, err)
+	info := mt.GetCallCountInfo()
+	assert.Equal(t, 1, info["POST "+mockUploadURL+"/ig-api-upload/v25.0/C9"])
 }

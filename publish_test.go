@@ -129,7 +129,7 @@ func TestPublishReelAndVideo(t *testing.T) {
 }
 
 func TestPublishStoryImageAndUploadedVideo(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 
 	img, err := c.Media.PublishStory(ctx, srv.UserID, instagram.StorySource{ImageURL: "https://cdn.example.com/story.jpg"},
@@ -162,7 +162,7 @@ func TestPublishStoryImageAndUploadedVideo(t *testing.T) {
 }
 
 func TestPublishCarouselCreatesItemsThenAlbum(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 	clip := bytes.Repeat([]byte{7}, 300_000)
 
@@ -483,7 +483,7 @@ func TestPublishWithFacebookLogin(t *testing.T) {
 }
 
 func TestLowLevelStepsForSchedulers(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 	ct, err := c.Media.CreateContainer(ctx, srv.UserID, &instagram.ContainerOptions{
 		MediaType: instagram.ContainerReels, UploadType: "resumable", Caption: "later",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -18,6 +19,13 @@ import (
 // with the file. When the transfer breaks off, the SDK asks where the server
 // stands (the container's video_status.uploading_phase.bytes_transferred)
 // and continues from there.
+//
+// Meta documents resumable uploads for Instagram API with Facebook Login
+// only ("Upload Video to Meta Servers", updated 2026-03-15). With Instagram
+// Login, containers with UploadType "resumable" (and so VideoSource.Reader
+// and VideoSource.FileURL) are refused with ErrValidation before any
+// request: host the video at a public HTTPS address and pass it as
+// VideoSource.URL (video_url) instead.
 
 // ErrUploadInterrupted: a resumable upload broke off and the source cannot
 // be repositioned to where the server stands. See UploadInterruptedError.
@@ -53,10 +61,58 @@ func (e *UploadInterruptedError) Unwrap() error { return e.Err }
 // server gaining a byte.
 const maxStalledUploads = 5
 
-// uploadEndpoint is the resumable upload address of a container on the
-// client's upload host.
-func (c *Client) uploadEndpoint(containerID string) string {
+// errResumableNeedsFacebookLogin refuses a resumable upload on Instagram
+// Login.
+var errResumableNeedsFacebookLogin = &ValidationError{Field: "upload_type",
+	Rule: "resumable uploads (rupload.facebook.com) are documented for Instagram API with Facebook Login only; with Instagram Login host the video at a public HTTPS address and set VideoSource.URL (video_url)"}
+
+// checkUploadType refuses a resumable container where Meta does not
+// document one.
+func (c *Client) checkUploadType(opts *ContainerOptions) error {
+	if opts != nil && opts.UploadType != "" && c.platform != FacebookLogin {
+		return errResumableNeedsFacebookLogin
+	}
+	return nil
+}
+
+// uploadURIKey carries the upload address Meta returned with a container
+// (its "uri") to the upload calls.
+type uploadURIKey struct{}
+
+// withUploadURI makes the upload calls for c go to the uri Meta returned
+// with it rather than to an address built from the id.
+func withUploadURI(ctx context.Context, c *Container) context.Context {
+	if c == nil || c.URI == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, uploadURIKey{}, [2]string{c.ID, c.URI})
+}
+
+// uploadEndpoint is the resumable upload address of a container: the uri
+// Meta returned with it when the caller has it (and it points to the upload
+// host, the Graph host or a facebook.com host over HTTPS, so the token is
+// never sent elsewhere), otherwise the address built on the client's upload
+// host.
+func (c *Client) uploadEndpoint(ctx context.Context, containerID string) string {
+	if v, ok := ctx.Value(uploadURIKey{}).([2]string); ok && v[0] == containerID {
+		if u, err := url.Parse(v[1]); err == nil && c.trustedUploadHost(u) {
+			return u.String()
+		}
+	}
 	return c.uploadURL.String() + "/ig-api-upload/" + c.version + "/" + pathEscape(containerID)
+}
+
+func (c *Client) trustedUploadHost(u *url.URL) bool {
+	if u.Host == "" || u.User != nil {
+		return false
+	}
+	for _, known := range []*url.URL{c.uploadURL, c.baseURL} {
+		if known != nil && u.Scheme == known.Scheme && strings.EqualFold(u.Host, known.Host) {
+			return true
+		}
+	}
+	h := strings.ToLower(u.Hostname())
+	return u.Scheme == "https" && (h == "facebook.com" || strings.HasSuffix(h, ".facebook.com"))
 }
 
 // uploadAnswer is the upload host's answer: {"success":true,"message":...}.
@@ -71,8 +127,10 @@ type uploadAnswer struct {
 // is repositioned; another reader continues only if the server holds
 // exactly what was read from it, and otherwise an *UploadInterruptedError
 // says where to start again with UploadVideoAt. Requests go to the
-// client's upload host (WithUploadURL, rupload.facebook.com by default);
-// the URI in CreateContainer's answer names the same address.
+// client's upload host (WithUploadURL, rupload.facebook.com by default) at
+// the address Meta documents; the Publish methods send to the uri of the
+// container answer instead. Facebook Login only: with Instagram Login it
+// returns ErrValidation (use VideoSource.URL).
 //
 // Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
 // Meta API: GET /{ig-container-id}
@@ -92,6 +150,9 @@ func (s *MediaService) UploadVideoAt(ctx context.Context, containerID string, r 
 	if err := checkID("container id", containerID); err != nil {
 		return err
 	}
+	if s.client.platform != FacebookLogin {
+		return errResumableNeedsFacebookLogin
+	}
 	switch {
 	case r == nil || isNilInterface(r):
 		return &ValidationError{Field: "reader", Rule: "must not be nil"}
@@ -105,12 +166,16 @@ func (s *MediaService) UploadVideoAt(ctx context.Context, containerID string, r 
 }
 
 // UploadVideoURL has the upload host fetch the video from a public URL
-// (file_url header) into a resumable container.
+// (file_url header) into a resumable container. Facebook Login only, as
+// for UploadVideo.
 //
 // Meta API: POST https://rupload.facebook.com/ig-api-upload/{version}/{ig-container-id}
 func (s *MediaService) UploadVideoURL(ctx context.Context, containerID, fileURL string) error {
 	if err := checkID("container id", containerID); err != nil {
 		return err
+	}
+	if s.client.platform != FacebookLogin {
+		return errResumableNeedsFacebookLogin
 	}
 	if !strings.HasPrefix(fileURL, "https://") && !strings.HasPrefix(fileURL, "http://") {
 		return &ValidationError{Field: "file_url", Rule: "must be an http or https URL"}
@@ -222,7 +287,7 @@ func (s *MediaService) sendUpload(ctx context.Context, containerID string, prepa
 	if err != nil {
 		return fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, ""))
 	}
-	r := &request{method: http.MethodPost, path: s.client.uploadEndpoint(containerID), noAuth: true, prepare: func(req *http.Request) {
+	r := &request{method: http.MethodPost, path: s.client.uploadEndpoint(ctx, containerID), noAuth: true, prepare: func(req *http.Request) {
 		req.Header.Set("Authorization", "OAuth "+tok.AccessToken)
 		prepare(req)
 	}}

@@ -78,7 +78,7 @@ func BenchmarkResumableUpload1GiB(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			srv := instagramtest.NewServer()
 			defer srv.Close()
-			c, err := srv.Client(instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			c, err := srv.FacebookClient(instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 			if err != nil {
 				b.Fatal(err)
 			}

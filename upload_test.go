@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,6 +44,17 @@ type readerAtOnly struct {
 
 func (r readerAtOnly) ReadAt(p []byte, off int64) (int, error) { return r.ra.ReadAt(p, off) }
 
+// uploadFake is a fake with a Facebook Login client: Meta documents
+// resumable uploads for Facebook Login only.
+func uploadFake(t testing.TB, opts ...instagramtest.Option) (*instagramtest.Server, *instagram.Client) {
+	t.Helper()
+	srv := instagramtest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	c, err := srv.FacebookClient(instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+	require.NoError(t, err)
+	return srv, c
+}
+
 func resumableContainer(t *testing.T, c *instagram.Client, srv *instagramtest.Server) string {
 	t.Helper()
 	ct, err := c.Media.CreateContainer(context.Background(), srv.UserID, &instagram.ContainerOptions{
@@ -60,7 +72,7 @@ func TestUploadResumesFromServerOffset(t *testing.T) {
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			srv, c := publishFake(t)
+			srv, c := uploadFake(t)
 			id := resumableContainer(t, c, srv)
 			srv.InjectUploadFailure(1 << 20)
 			srv.InjectUploadFailure(2<<20 + 7)
@@ -89,7 +101,7 @@ func TestUploadResumesFromServerOffset(t *testing.T) {
 }
 
 func TestUploadFromPlainReaderReportsWhereToContinue(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 	data := randomBytes(2<<20, 2)
 	id := resumableContainer(t, c, srv)
@@ -116,7 +128,7 @@ func TestUploadFromPlainReaderReportsWhereToContinue(t *testing.T) {
 }
 
 func TestUploadRejectsBadInput(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 	id := resumableContainer(t, c, srv)
 	var ve *instagram.ValidationError
@@ -143,7 +155,7 @@ func TestUploadRejectsBadInput(t *testing.T) {
 }
 
 func TestUploadVideoURLFailureBecomesContainerError(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	ctx := context.Background()
 	id := resumableContainer(t, c, srv)
 	require.NoError(t, c.Media.UploadVideoURL(ctx, id, "https://cdn.example.com/error.mov"))
@@ -170,4 +182,50 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	}
 	p.off += int64(len(b))
 	return len(b), nil
+}
+
+// Meta documents resumable uploads for Facebook Login only: with Instagram
+// Login every way into one is refused before any request, naming video_url.
+func TestResumableRefusedOnInstagramLogin(t *testing.T) {
+	srv, c := publishFake(t)
+	ctx := context.Background()
+	before := len(srv.Requests())
+	checks := map[string]error{}
+	_, checks["PublishReel Reader"] = c.Media.PublishReel(ctx, srv.UserID, instagram.VideoSource{Reader: bytes.NewReader([]byte("x")), Size: 1}, nil)
+	_, checks["PublishStory FileURL"] = c.Media.PublishStory(ctx, srv.UserID, instagram.StorySource{Video: &instagram.VideoSource{FileURL: "https://cdn.example.com/v.mp4"}}, nil)
+	_, checks["CreateContainer"] = c.Media.CreateContainer(ctx, srv.UserID, &instagram.ContainerOptions{MediaType: instagram.ContainerReels, UploadType: "resumable"})
+	checks["UploadVideo"] = c.Media.UploadVideo(ctx, "17900000000000000", bytes.NewReader([]byte("x")), 1)
+	checks["UploadVideoURL"] = c.Media.UploadVideoURL(ctx, "17900000000000000", "https://cdn.example.com/v.mp4")
+	for name, err := range checks {
+		assert.ErrorIs(t, err, instagram.ErrValidation, name)
+		if err != nil {
+			assert.Contains(t, err.Error(), "video_url", name)
+		}
+	}
+	assert.Len(t, srv.Requests(), before, "nothing was sent")
+
+	// A hosted video works on Instagram Login, and the status polls do not
+	// ask for video_status, which the fake (like graph.instagram.com's
+	// container reference) does not serve there.
+	m, err := c.Media.PublishReel(ctx, srv.UserID, instagram.VideoSource{URL: "https://cdn.example.com/r.mp4"}, &instagram.PublishOptions{Wait: fastWait})
+	require.NoError(t, err)
+	assert.Equal(t, instagram.MediaProductTypeReels, m.MediaProductType)
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.Query.Get("fields"), "video_status", r.Path)
+	}
+}
+
+// The upload goes to the uri Meta returned with the container, not to an
+// address built from the client's upload host.
+func TestUploadUsesTheContainerURI(t *testing.T) {
+	srv := instagramtest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.FacebookClient(instagram.WithUploadURL("http://127.0.0.1:1")) // nothing listens there
+	require.NoError(t, err)
+	data := bytes.Repeat([]byte("uri!"), 4096)
+	m, err := c.Media.PublishReel(context.Background(), srv.UserID,
+		instagram.VideoSource{Reader: bytes.NewReader(data), Size: int64(len(data))}, &instagram.PublishOptions{Wait: fastWait})
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(data)), containerOf(t, srv, m.ID).BytesReceived)
+	assert.Equal(t, 1, srv.RequestCount("POST", "/ig-api-upload/*/*"))
 }

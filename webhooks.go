@@ -2,6 +2,7 @@ package instagram
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -9,12 +10,27 @@ import (
 // WebhooksService manages which webhook fields an account or an app
 // receives.
 //
-// Two subscriptions must both exist for an event to be delivered: the
-// app's subscription to a field of the instagram object, with its callback
-// URL (SubscribeApp, with the app token), and the account's opt-in to the
-// field (Subscribe, with the account's token; with Facebook Login, the
-// linked Page's id and a Page token). Deliveries then reach the callback,
-// where a webhook.Handler (or webhook.Parse) verifies and decodes them.
+// Two steps are needed for an event to be delivered, on either login:
+//
+//  1. The app subscribes to fields of the instagram object, with its
+//     callback URL: SubscribeApp (POST /{app-id}/subscriptions,
+//     object=instagram, with the app token). This is where the Instagram
+//     fields (FieldComments, FieldMentions, FieldStoryInsights,
+//     FieldMessages, ...) are chosen.
+//  2. The account lets the app in. With Instagram Login: Subscribe("me",
+//     fields...) opts the account in to those same Instagram fields
+//     (POST /me/subscribed_apps). With Facebook Login: Subscribe(pageID,
+//     PageFieldFeed, ...) installs the app on the Page linked to the
+//     account (POST /{page-id}/subscribed_apps, with a Page token). That
+//     edge takes Page fields only: Meta refuses comments, mentions,
+//     live_comments and story_insights there (code 100), so Subscribe
+//     refuses them with ErrValidation before any request. Messaging fields
+//     are sent under their Page names (messaging_referral as
+//     messaging_referrals, messaging_handover as messaging_handovers,
+//     message_edit as message_edits, messaging_seen as message_reads).
+//
+// Deliveries then reach the callback, where a WebhookHandler (or
+// ParseWebhook) verifies and decodes them.
 type WebhooksService service
 
 // Webhook fields of the instagram object, for Subscribe and SubscribeApp.
@@ -41,6 +57,43 @@ const (
 	FieldStandby                    = "standby"
 )
 
+// PageFieldFeed is the Page webhook field "feed". With Facebook Login,
+// Subscribe(pageID, PageFieldFeed) installs the app on the Page linked to
+// the Instagram account, so that the Instagram fields of the app's
+// instagram subscription (SubscribeApp) are delivered for that account.
+const PageFieldFeed = "feed"
+
+// instagramOnlyFields are instagram-object fields with no Page
+// counterpart: a Page's subscribed_apps refuses them.
+var instagramOnlyFields = map[string]bool{
+	FieldComments: true, FieldLiveComments: true, FieldMentions: true, FieldStoryInsights: true,
+}
+
+// pageFieldNames maps instagram-object messaging fields whose Page field is
+// named differently.
+var pageFieldNames = map[string]string{
+	FieldMessagingReferral: "messaging_referrals",
+	FieldMessagingHandover: "messaging_handovers",
+	FieldMessageEdit:       "message_edits",
+	FieldMessagingSeen:     "message_reads",
+}
+
+// pageFields checks and renames fields for a Page's subscribed_apps.
+func pageFields(fields []string) ([]string, error) {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		if instagramOnlyFields[f] {
+			return nil, &ValidationError{Field: "fields", Rule: fmt.Sprintf(
+				"%q is a field of the instagram object, which a Page's subscribed_apps refuses: with Facebook Login subscribe the app to it with SubscribeApp (object instagram) and install the app on the Page with Subscribe(pageID, PageFieldFeed)", f)}
+		}
+		if n, ok := pageFieldNames[f]; ok {
+			f = n
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
 // SubscribedApp is an app subscribed to an account's webhooks. With
 // Instagram Login the app is identified by AppID; with Facebook Login (a
 // Page's subscribed_apps) by ID and Name.
@@ -58,6 +111,7 @@ type SubscribedApp struct {
 // (or "me"); with Facebook Login, the linked Page, called with a Page token.
 //
 // Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: POST /{page-id}/subscribed_apps
 func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) ([]SubscribedApp, error) {
 	if err := checkID("accountID", accountID); err != nil {
 		return nil, err
@@ -69,14 +123,33 @@ func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) 
 	return out.Data, nil
 }
 
-// Subscribe opts the account in to the webhook fields for the calling app
-// (POST on the same edge), replacing the fields subscribed before.
-// accountID is as for SubscribedApps.
+// Subscribe lets the calling app receive the account's webhooks (POST on
+// the subscribed_apps edge), replacing the fields subscribed before.
 //
-// Meta API: POST /{ig-user-id}/subscribed_apps
+// With Instagram Login, accountID is the Instagram account (or "me") and
+// fields are Instagram fields (FieldComments, FieldMessages, ...). With
+// Facebook Login, accountID is the linked Page, the client carries a Page
+// token, and fields are Page fields: PageFieldFeed installs the app, and
+// messaging fields are renamed to their Page names. Instagram-only fields
+// (comments, mentions, live_comments, story_insights) are refused with
+// ErrValidation on Facebook Login: set them with SubscribeApp. See
+// WebhooksService for the two steps.
+//
+// Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: POST /{page-id}/subscribed_apps
 func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, fields ...string) error {
 	if err := checkID("accountID", accountID); err != nil {
 		return err
+	}
+	if s.client.platform == FacebookLogin {
+		if _, err := fieldList("fields", fields); err != nil {
+			return err
+		}
+		renamed, err := pageFields(fields)
+		if err != nil {
+			return err
+		}
+		fields = renamed
 	}
 	list, err := fieldList("fields", fields)
 	if err != nil {
@@ -93,7 +166,8 @@ func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, field
 // Unsubscribe removes the calling app's subscription from the account
 // (DELETE on the same edge). accountID is as for SubscribedApps.
 //
-// Meta API: DELETE /{ig-user-id}/subscribed_apps
+// Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: POST /{page-id}/subscribed_apps
 func (s *WebhooksService) Unsubscribe(ctx context.Context, accountID string) error {
 	if err := checkID("accountID", accountID); err != nil {
 		return err

@@ -3,6 +3,7 @@ package instagram_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -96,12 +97,40 @@ func TestPageSubscriptionWithFacebookLogin(t *testing.T) {
 	ctx := context.Background()
 	pageClient, err := srv.FacebookClient(instagram.WithAccessToken(srv.PageAccessToken))
 	require.NoError(t, err)
-	require.NoError(t, pageClient.Webhooks.Subscribe(ctx, srv.PageID, instagram.FieldComments, instagram.FieldMentions))
+
+	// Step 1: the Instagram fields go on the app's instagram subscription.
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Query().Get("hub.verify_token") == whVerify {
+			_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+		}
+	}))
+	t.Cleanup(hook.Close)
+	require.NoError(t, pageClient.Webhooks.SubscribeApp(ctx, srv.AppID, srv.AppAccessToken(), instagram.SubscribeAppOptions{
+		CallbackURL: hook.URL, VerifyToken: whVerify, Fields: []string{instagram.FieldComments, instagram.FieldMessagingReferral},
+	}))
+
+	// Instagram fields on the Page are refused before any request (Meta
+	// refuses them with code 100; the fake does too).
+	before := len(srv.Requests())
+	err = pageClient.Webhooks.Subscribe(ctx, srv.PageID, instagram.FieldComments, instagram.FieldMentions)
+	require.ErrorIs(t, err, instagram.ErrValidation)
+	assert.Contains(t, err.Error(), "SubscribeApp")
+	assert.Len(t, srv.Requests(), before)
+
+	// Step 2: the app is installed on the Page with Page fields; messaging
+	// fields travel under their Page names.
+	require.NoError(t, pageClient.Webhooks.Subscribe(ctx, srv.PageID, instagram.PageFieldFeed, instagram.FieldMessagingReferral))
 	apps, err := pageClient.Webhooks.SubscribedApps(ctx, srv.PageID)
 	require.NoError(t, err)
 	require.Len(t, apps, 1)
 	assert.Equal(t, srv.AppID, apps[0].ID)
-	assert.Equal(t, []string{"comments", "mentions"}, apps[0].SubscribedFields)
+	assert.Equal(t, []string{"feed", "messaging_referrals"}, apps[0].SubscribedFields)
+
+	// Both steps done: the account's comments reach the callback.
+	n, err := srv.DeliverWebhook(instagram.FieldComments, map[string]any{"id": "1", "text": "hi"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	waitWebhooks(t, srv)
 
 	// A user token is not enough on a Page.
 	userClient, err := srv.FacebookClient()

@@ -1,19 +1,17 @@
 package instagramtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 )
 
-// Batch requests (POST / with batch=[...]) and multi-id lookups
-// (GET /?ids=a,b,c). Each operation of a batch is routed like a request of
+// Batch requests (POST / with batch=[...]); multi-id lookups
+// (GET /?ids=a,b,c) are refused, as for apps created since 2026-11-04. Each operation of a batch is routed like a request of
 // its own, with the batch's token, and counts against the rate budget as a
 // call, as on Meta's servers. Like Meta, graph.instagram.com (Instagram Login
 // tokens) takes no batch requests.
@@ -24,7 +22,7 @@ func setupBatch(s *Server) {
 	s.handleGraph("GET /{$}", serveIDs)
 }
 
-// maxBatch is Meta's limit of operations per batch and ids per lookup.
+// maxBatch is Meta's limit of operations per batch.
 const maxBatch = 50
 
 type batchOp struct {
@@ -104,55 +102,27 @@ func serveBatch(c *call) {
 	c.writeJSON(http.StatusOK, answers)
 }
 
-// serveIDs answers GET /?ids=a,b,c with an object keyed by id. One id that
-// cannot be read fails the whole lookup, as on the Graph API.
+// serveIDs answers GET /?ids=a,b,c as Meta answers an app created since
+// 2026-11-04: multi-id requests are closed to new apps on every version
+// (Graph API v27 announcement) and removed for all apps in v28; root ids
+// lookups already failed on v26 for some apps. The refusal is a code 100
+// error; Meta's exact wording is not documented, the message below names
+// the alternatives Meta points to (single reads, batch requests).
 func serveIDs(c *call) {
 	if !c.authorize() {
 		return
 	}
-	raw := c.param("ids")
-	if raw == "" {
+	if c.param("ids") == "" {
 		c.fail(errUnknownPath("/"))
 		return
 	}
-	ids := strings.Split(raw, ",")
-	if len(ids) > maxBatch {
-		c.fail(errParam("Too many IDs. Maximum: %d", maxBatch))
-		return
-	}
-	q := url.Values{}
-	if f := c.param("fields"); f != "" {
-		q.Set("fields", f)
-	}
-	// The bodies are already in Meta's escaped form: join them as they are.
-	var out bytes.Buffer
-	out.WriteByte('{')
-	for _, id := range ids {
-		id = strings.TrimSpace(id)
-		if id == "" {
-			continue
-		}
-		rel := url.PathEscape(id)
-		if len(q) > 0 {
-			rel += "?" + q.Encode()
-		}
-		status, _, body := c.subCall(http.MethodGet, rel, "")
-		if status != http.StatusOK {
-			c.w.WriteHeader(status)
-			_, _ = c.w.Write(body)
-			return
-		}
-		if out.Len() > 1 {
-			out.WriteByte(',')
-		}
-		key, _ := metaJSON(id)
-		out.Write(key)
-		out.WriteByte(':')
-		out.Write(bytes.TrimSpace(body))
-	}
-	out.WriteByte('}')
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write(out.Bytes())
+	c.fail(errIDsUnavailable())
+}
+
+// errIDsUnavailable is the refusal of a multi-id lookup.
+func errIDsUnavailable() *graphError {
+	return newError(http.StatusBadRequest, 100, 0, typeOAuth,
+		"(#100) Multi-ID requests (the ids parameter) are not available to this app. Request each object by its ID, or use a batch request.")
 }
 
 // subCall routes one operation with the parent call's token and returns its

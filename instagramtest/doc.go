@@ -87,7 +87,8 @@
 //     (DeliverWebhook for any payload, WaitWebhooks, WebhookDeliveries).
 //   - Batch requests (POST / with batch=[...], up to 50 operations, named
 //     operations and JSONPath references; Facebook Login tokens only, as on
-//     Meta) and multi-id lookups (GET /?ids=...).
+//     Meta). Multi-id lookups (GET /?ids=...) are refused with code 100, as
+//     Meta refuses them to apps created since 2026-11-04.
 //
 // # Determinism
 //

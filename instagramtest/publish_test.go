@@ -126,7 +126,11 @@ func TestContainerProcessingTime(t *testing.T) {
 		c, _ := statusOf(t, s, id)
 		assert.Equal(t, "IN_PROGRESS", c)
 	}
-	a := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status,copyright_check_status")
+	// video_status is a Facebook Login field; graph.instagram.com refuses it.
+	a := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status")
+	code, _ := a.code(t)
+	assert.Equal(t, 100, code)
+	a = get(t, s, s.FacebookAccessToken, "/v25.0/"+id+"?fields=video_status,copyright_check_status")
 	vs := a.JSON["video_status"].(map[string]any)
 	assert.Equal(t, "in_progress", vs["processing_phase"].(map[string]any)["status"])
 	assert.Equal(t, "in_progress", a.JSON["copyright_check_status"].(map[string]any)["status"])

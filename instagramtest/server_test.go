@@ -149,3 +149,18 @@ func BenchmarkNewServer(b *testing.B) {
 		NewServer().Close()
 	}
 }
+
+// Multi-id lookups are refused on both hosts, as Meta refuses them to apps
+// created since 2026-11-04.
+func TestMultiIDLookupRefused(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	id := s.Media()[0].ID
+	for _, tok := range []string{s.AccessToken, s.FacebookAccessToken} {
+		a := get(t, s, tok, "/v25.0/?ids="+id+"&fields=id")
+		assert.Equal(t, http.StatusBadRequest, a.Status)
+		code, _ := a.code(t)
+		assert.Equal(t, 100, code)
+		assert.Contains(t, a.graphErr(t)["message"], "ids")
+	}
+}

@@ -57,14 +57,30 @@ func uploadMessage(t *testing.T, a answer) string {
 	return inner.Error.Message
 }
 
+// resumable creates a resumable container with Facebook Login, the only
+// login Meta documents resumable uploads for.
 func resumable(t *testing.T, s *Server) string {
 	t.Helper()
-	return createContainerForm(t, s, url.Values{"media_type": {"REELS"}, "upload_type": {"resumable"}})
+	a := postForm(t, s, s.FacebookAccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"media_type": {"REELS"}, "upload_type": {"resumable"}})
+	require.Equalf(t, http.StatusOK, a.Status, "body %s", a.Raw)
+	id, _ := a.JSON["id"].(string)
+	require.NotEmpty(t, id)
+	assert.Equal(t, s.URL+"/ig-api-upload/v25.0/"+id, a.JSON["uri"])
+	return id
+}
+
+// graph.instagram.com takes no resumable containers.
+func TestResumableRefusedOnInstagramLogin(t *testing.T) {
+	s := newTestServer(t)
+	a := postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"media_type": {"REELS"}, "upload_type": {"resumable"}})
+	code, _ := a.code(t)
+	assert.Equal(t, 100, code)
+	assert.Contains(t, a.graphErr(t)["message"], "video_url")
 }
 
 func uploadedBytes(t *testing.T, s *Server, id string) float64 {
 	t.Helper()
-	a := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status")
+	a := get(t, s, s.FacebookAccessToken, "/v25.0/"+id+"?fields=video_status")
 	up := a.JSON["video_status"].(map[string]any)["uploading_phase"].(map[string]any)
 	return up["bytes_transferred"].(float64)
 }
@@ -74,7 +90,7 @@ func TestUploadInChunks(t *testing.T) {
 	id := resumable(t, s)
 	file := []byte("0123456789")
 
-	a := postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"media_type": {"REELS"}, "upload_type": {"resumable"}})
+	a := postForm(t, s, s.FacebookAccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"media_type": {"REELS"}, "upload_type": {"resumable"}})
 	assert.Equal(t, s.URL+"/ig-api-upload/v25.0/"+a.JSON["id"].(string), a.JSON["uri"])
 
 	c, _ := statusOf(t, s, id)
@@ -84,21 +100,21 @@ func TestUploadInChunks(t *testing.T) {
 	code, _ := pub.code(t)
 	assert.Equal(t, 9007, code, "nothing to publish before the upload")
 
-	a, err := upload(t, s, s.AccessToken, id, 0, 10, file[:4], "")
+	a, err := upload(t, s, s.FacebookAccessToken, id, 0, 10, file[:4], "")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, a.Status)
 	assert.Equal(t, true, a.JSON["success"])
 	assert.Equal(t, 4.0, uploadedBytes(t, s, id))
 
-	a, err = upload(t, s, s.AccessToken, id, 2, 10, file[2:], "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 2, 10, file[2:], "")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusBadRequest, a.Status)
 	assert.Contains(t, uploadMessage(t, a), "does not match the 4 bytes received")
-	a, err = upload(t, s, s.AccessToken, id, 4, 12, file[4:], "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 4, 12, file[4:], "")
 	require.NoError(t, err)
 	assert.Contains(t, uploadMessage(t, a), "file_size 12 differs")
 
-	a, err = upload(t, s, s.AccessToken, id, 4, 10, file[4:], "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 4, 10, file[4:], "")
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, a.Status)
 	ct, _ := s.Container(id)
@@ -106,11 +122,11 @@ func TestUploadInChunks(t *testing.T) {
 	assert.Equal(t, hex.EncodeToString(sum[:]), ct.SHA256)
 	assert.Equal(t, int64(10), ct.BytesReceived)
 
-	a, err = upload(t, s, s.AccessToken, id, 10, 10, []byte{}, "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 10, 10, []byte{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, "Upload already complete.", a.JSON["message"])
 
-	v := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status").JSON["video_status"].(map[string]any)
+	v := get(t, s, s.FacebookAccessToken, "/v25.0/"+id+"?fields=video_status").JSON["video_status"].(map[string]any)
 	assert.Equal(t, "complete", v["uploading_phase"].(map[string]any)["status"])
 	assert.Equal(t, 10.0, v["uploading_phase"].(map[string]any)["source_file_size"])
 	statusOf(t, s, id) // processing: the first read after the upload
@@ -129,13 +145,13 @@ func TestUploadRejects(t *testing.T) {
 	code, _ := a.code(t)
 	assert.Equal(t, 104, code, "a token is required")
 
-	a, err = upload(t, s, s.AccessToken, img, 0, 3, []byte("abc"), "")
+	a, err = upload(t, s, s.FacebookAccessToken, img, 0, 3, []byte("abc"), "")
 	require.NoError(t, err)
 	assert.Contains(t, uploadMessage(t, a), "resumable")
-	a, err = upload(t, s, s.AccessToken, "17999999999999999", 0, 3, []byte("abc"), "")
+	a, err = upload(t, s, s.FacebookAccessToken, "17999999999999999", 0, 3, []byte("abc"), "")
 	require.NoError(t, err)
 	assert.Equal(t, "unauthorized user request", uploadMessage(t, a))
-	a, err = upload(t, s, s.AccessToken, id, 0, 0, []byte("abc"), "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 0, 0, []byte("abc"), "")
 	require.NoError(t, err)
 	assert.Contains(t, uploadMessage(t, a), "file_size")
 	assert.Equal(t, false, a.JSON["debug_info"].(map[string]any)["retriable"])
@@ -144,7 +160,7 @@ func TestUploadRejects(t *testing.T) {
 func TestUploadFromFileURL(t *testing.T) {
 	s := newTestServer(t)
 	id := resumable(t, s)
-	a, err := upload(t, s, s.AccessToken, id, 0, 0, nil, "https://cdn.example.com/clip.mp4")
+	a, err := upload(t, s, s.FacebookAccessToken, id, 0, 0, nil, "https://cdn.example.com/clip.mp4")
 	require.NoError(t, err)
 	require.Equalf(t, http.StatusOK, a.Status, "body %s", a.Raw)
 	statusOf(t, s, id)
@@ -152,7 +168,7 @@ func TestUploadFromFileURL(t *testing.T) {
 	assert.Equal(t, "FINISHED", c)
 
 	bad := resumable(t, s)
-	_, err = upload(t, s, s.AccessToken, bad, 0, 0, nil, "https://cdn.example.com/error.mp4")
+	_, err = upload(t, s, s.FacebookAccessToken, bad, 0, 0, nil, "https://cdn.example.com/error.mp4")
 	require.NoError(t, err)
 	c, text := statusOf(t, s, bad)
 	assert.Equal(t, "ERROR", c)
@@ -165,13 +181,13 @@ func TestInjectedUploadFailureKeepsBytesBeforeIt(t *testing.T) {
 	file := bytes.Repeat([]byte("abcdefgh"), 64<<10) // 512 KiB
 	s.InjectUploadFailure(100_000)
 
-	_, err := upload(t, s, s.AccessToken, id, 0, int64(len(file)), file, "")
+	_, err := upload(t, s, s.FacebookAccessToken, id, 0, int64(len(file)), file, "")
 	require.Error(t, err, "the connection is dropped")
 	assert.Equal(t, 100_000.0, uploadedBytes(t, s, id))
-	a := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status")
+	a := get(t, s, s.FacebookAccessToken, "/v25.0/"+id+"?fields=video_status")
 	assert.Equal(t, "in_progress", a.JSON["video_status"].(map[string]any)["uploading_phase"].(map[string]any)["status"])
 
-	a, err = upload(t, s, s.AccessToken, id, 100_000, int64(len(file)), file[100_000:], "")
+	a, err = upload(t, s, s.FacebookAccessToken, id, 100_000, int64(len(file)), file[100_000:], "")
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, a.Status)
 	ct, _ := s.Container(id)
@@ -188,7 +204,7 @@ func TestServerAnswersDuringAnUpload(t *testing.T) {
 	req, err := http.NewRequest(http.MethodPost, s.URL+"/ig-api-upload/v25.0/"+id, pr)
 	require.NoError(t, err)
 	req.ContentLength = 8
-	req.Header.Set("Authorization", "OAuth "+s.AccessToken)
+	req.Header.Set("Authorization", "OAuth "+s.FacebookAccessToken)
 	req.Header.Set("offset", "0")
 	req.Header.Set("file_size", "8")
 	done := make(chan answer, 1)
@@ -205,13 +221,13 @@ func TestServerAnswersDuringAnUpload(t *testing.T) {
 	require.NoError(t, err)
 	// The first half is in; the server still answers other calls.
 	for uploadedBytes(t, s, id) == 0 {
-		a := get(t, s, s.AccessToken, "/v25.0/"+id+"?fields=video_status")
+		a := get(t, s, s.FacebookAccessToken, "/v25.0/"+id+"?fields=video_status")
 		up := a.JSON["video_status"].(map[string]any)["uploading_phase"].(map[string]any)
 		if up["status"] == "in_progress" {
 			break
 		}
 	}
-	a, err := upload(t, s, s.AccessToken, id, 0, 8, []byte("abcdefgh"), "")
+	a, err := upload(t, s, s.FacebookAccessToken, id, 0, 8, []byte("abcdefgh"), "")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusConflict, a.Status, "one upload per container at a time")
 	_, err = pw.Write([]byte("efgh"))

@@ -26,8 +26,14 @@ import (
 // the app token); the server first performs the verification handshake
 // against the callback, as Meta does, and refuses the subscription when the
 // callback does not echo hub.challenge. An account then opts in to fields
-// with POST /{ig-user-id}/subscribed_apps (Instagram Login) or
-// /{page-id}/subscribed_apps (Facebook Login, Page token). From then on,
+// with POST /{ig-user-id}/subscribed_apps (Instagram Login), or, with
+// Facebook Login, the app is installed on the linked Page with
+// /{page-id}/subscribed_apps (Page token). That Page edge takes Page fields
+// only (feed, messages, messaging_referrals, ...): an Instagram field such as
+// comments is refused with Meta's code 100 enum error. An installed Page
+// lets the account's comments, mentions, live_comments and story_insights
+// through; a messaging field also needs its Page counterpart (messages,
+// messaging_referrals, message_reads, ...). From then on,
 // every event of a field both subscribed to is POSTed to the callback,
 // signed with the app secret in X-Hub-Signature-256 (and the legacy sha1
 // X-Hub-Signature).
@@ -46,6 +52,27 @@ var webhookFields = []string{
 	"messaging_seen", "response_feedback", "standby", "story_insights",
 }
 
+// pageWebhookFields are the Page fields /{page-id}/subscribed_apps accepts
+// (a subset of Meta's list: the feed and the Messenger Platform fields).
+var pageWebhookFields = []string{
+	"feed", "mention", "message_deliveries", "message_echoes", "message_edits",
+	"message_reactions", "message_reads", "messages", "messaging_account_linking",
+	"messaging_handovers", "messaging_optins", "messaging_policy_enforcement",
+	"messaging_postbacks", "messaging_referrals", "response_feedback", "standby",
+}
+
+// pageFieldFor is the Page field that must be subscribed on the linked Page
+// for an Instagram messaging field to be delivered with Facebook Login.
+// Instagram fields without an entry (comments, mentions, ...) need only the
+// app to be installed on the Page.
+var pageFieldFor = map[string]string{
+	"messages": "messages", "message_echoes": "message_echoes", "message_edit": "message_edits",
+	"message_reactions": "message_reactions", "messaging_handover": "messaging_handovers",
+	"messaging_optins": "messaging_optins", "messaging_policy_enforcement": "messaging_policy_enforcement",
+	"messaging_postbacks": "messaging_postbacks", "messaging_referral": "messaging_referrals",
+	"messaging_seen": "message_reads", "response_feedback": "response_feedback", "standby": "standby",
+}
+
 // webhookObjects are the objects POST /{app-id}/subscriptions accepts.
 var webhookObjects = []string{"instagram", "page", "user", "permissions", "application"}
 
@@ -62,6 +89,7 @@ type appSubscription struct {
 type webhookState struct {
 	apps     map[string]*appSubscription // by object
 	accounts map[string][]string         // IG account id -> fields of subscribed_apps, sorted
+	pages    map[string][]string         // IG account id -> Page fields of the linked Page's subscribed_apps, sorted
 	retries  int
 	queue    *webhookQueue
 }
@@ -138,6 +166,7 @@ func (s *Server) setupWebhooks() {
 	st := ext[webhookState](s)
 	st.apps = map[string]*appSubscription{}
 	st.accounts = map[string][]string{}
+	st.pages = map[string][]string{}
 	st.queue = newWebhookQueue(s.done)
 
 	for _, kind := range []string{kindUser, kindPage} {
@@ -179,7 +208,11 @@ func (s *Server) getSubscribedApps(c *call) {
 	if !ok {
 		return
 	}
-	fields, subscribed := ext[webhookState](s).accounts[acct]
+	subs := ext[webhookState](s).accounts
+	if c.kind == kindPage {
+		subs = ext[webhookState](s).pages
+	}
+	fields, subscribed := subs[acct]
 	data := []map[string]any{}
 	if subscribed {
 		item := map[string]any{"subscribed_fields": fields}
@@ -208,14 +241,20 @@ func (s *Server) postSubscribedApps(c *call) {
 		c.fail(errParam("The parameter subscribed_fields is required."))
 		return
 	}
+	allowed, subs := webhookFields, ext[webhookState](s).accounts
+	if c.kind == kindPage {
+		// A Page takes Page fields; Instagram fields belong to the app's
+		// instagram subscription (POST /{app-id}/subscriptions).
+		allowed, subs = pageWebhookFields, ext[webhookState](s).pages
+	}
 	for i, f := range fields {
-		if !slices.Contains(webhookFields, f) {
-			c.fail(errParam("Param subscribed_fields[%d] must be one of {%s} - got \"%s\".", i, strings.Join(webhookFields, ", "), f))
+		if !slices.Contains(allowed, f) {
+			c.fail(errParam("Param subscribed_fields[%d] must be one of {%s} - got \"%s\".", i, strings.Join(allowed, ", "), f))
 			return
 		}
 	}
 	sort.Strings(fields)
-	ext[webhookState](s).accounts[acct] = slices.Compact(fields)
+	subs[acct] = slices.Compact(fields)
 	c.success()
 }
 
@@ -224,7 +263,11 @@ func (s *Server) deleteSubscribedApps(c *call) {
 	if !ok {
 		return
 	}
-	delete(ext[webhookState](s).accounts, acct)
+	if c.kind == kindPage {
+		delete(ext[webhookState](s).pages, acct)
+	} else {
+		delete(ext[webhookState](s).accounts, acct)
+	}
 	c.success()
 }
 
@@ -559,10 +602,21 @@ func (s *Server) enqueueWebhook(accountID string, fields []string, env webhookEn
 	if sub == nil || !sub.Active {
 		return 0
 	}
-	acctFields := st.accounts[accountID]
+	acctFields, pageFields := st.accounts[accountID], st.pages[accountID]
+	optedIn := func(f string) bool {
+		if slices.Contains(acctFields, f) {
+			return true // Instagram Login opt-in
+		}
+		if len(pageFields) == 0 {
+			return false
+		}
+		// Facebook Login: the app is installed on the linked Page.
+		pf, ok := pageFieldFor[f]
+		return !ok || slices.Contains(pageFields, pf)
+	}
 	field := ""
 	for _, f := range fields {
-		if _, ok := sub.Fields[f]; ok && slices.Contains(acctFields, f) {
+		if _, ok := sub.Fields[f]; ok && optedIn(f) {
 			field = f
 			break
 		}

@@ -304,16 +304,34 @@ func TestSubscribedAppsErrors(t *testing.T) {
 	a = get(t, s, s.FacebookAccessToken, "/v25.0/"+s.PageID+"/subscribed_apps")
 	code, _ = a.code(t)
 	assert.Equal(t, 210, code)
+	// A Page takes Page fields only: Instagram fields are refused as Meta
+	// refuses them (they belong to the app's instagram subscription).
 	a = postForm(t, s, s.PageAccessToken, "/v25.0/"+s.PageID+"/subscribed_apps", url.Values{"subscribed_fields": {`["comments","mentions"]`}})
+	code, _ = a.code(t)
+	assert.Equal(t, 100, code)
+	assert.Contains(t, a.graphErr(t)["message"], `subscribed_fields[0] must be one of {feed,`)
+	assert.Contains(t, a.graphErr(t)["message"], `got "comments"`)
+	a = postForm(t, s, s.PageAccessToken, "/v25.0/"+s.PageID+"/subscribed_apps", url.Values{"subscribed_fields": {"feed"}})
 	require.Equalf(t, http.StatusOK, a.Status, "%s", a.Raw)
 	apps := data(t, get(t, s, s.PageAccessToken, "/v25.0/"+s.PageID+"/subscribed_apps"))
 	require.Len(t, apps, 1)
-	assert.Equal(t, []any{"comments", "mentions"}, apps[0]["subscribed_fields"])
+	assert.Equal(t, []any{"feed"}, apps[0]["subscribed_fields"])
 
-	// The Page's subscription is the account's: its events are delivered.
+	// The app installed on the Page lets the account's Instagram fields of
+	// the app's instagram subscription through; a messaging field also
+	// needs its Page counterpart.
 	rc := newReceiver(t)
 	require.Equal(t, http.StatusOK, subscribeApp(t, s, rc.URL, "mentions").Status)
+	require.Equal(t, http.StatusOK, subscribeApp(t, s, rc.URL, "messages").Status)
 	n, err := s.DeliverWebhook("mentions", map[string]string{"media_id": "1"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	n, err = s.DeliverMessagingWebhook(map[string]any{"sender": map[string]string{"id": "1"}, "recipient": map[string]string{"id": s.UserID}, "timestamp": 1, "message": map[string]string{"mid": "m", "text": "hi"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "messages needs the Page's messages field")
+	a = postForm(t, s, s.PageAccessToken, "/v25.0/"+s.PageID+"/subscribed_apps", url.Values{"subscribed_fields": {"feed,messages"}})
+	require.Equalf(t, http.StatusOK, a.Status, "%s", a.Raw)
+	n, err = s.DeliverMessagingWebhook(map[string]any{"sender": map[string]string{"id": "1"}, "recipient": map[string]string{"id": s.UserID}, "timestamp": 2, "message": map[string]string{"mid": "m2", "text": "hi"}})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	wait(t, s)
