@@ -117,11 +117,20 @@ type AttachmentPayload struct {
 	AttachmentID string `json:"attachment_id,omitempty"`
 	// ID is the media id of a shared post (AttachmentMediaShare).
 	ID string `json:"id,omitempty"`
-	// TemplateType is "generic" for a generic template.
+	// TemplateType is "generic" for a generic template, "button" for a
+	// button template.
 	TemplateType string `json:"template_type,omitempty"`
 	// Elements are the cards of a generic template.
 	Elements []TemplateElement `json:"elements,omitempty"`
+	// Text is the text of a button template, at most
+	// MaxButtonTemplateTextChars characters.
+	Text string `json:"text,omitempty"`
+	// Buttons are the 1 to MaxTemplateButtons buttons of a button template.
+	Buttons []TemplateButton `json:"buttons,omitempty"`
 }
+
+// MaxButtonTemplateTextChars is the longest text of a button template.
+const MaxButtonTemplateTextChars = 640
 
 // TemplateElement is one card of a generic template.
 type TemplateElement struct {
@@ -180,10 +189,15 @@ type QuickReplyType string
 const (
 	// QuickReplyText is a text button with a title and a payload.
 	QuickReplyText QuickReplyType = "text"
-	// QuickReplyPhoneNumber offers the person's phone number (Instagram
-	// Login).
+	// QuickReplyPhoneNumber offered the person's phone number.
+	//
+	// Deprecated: Meta disabled contact-information quick replies on
+	// Instagram on 2026-10-05; Validate and Send refuse it.
 	QuickReplyPhoneNumber QuickReplyType = "user_phone_number"
-	// QuickReplyEmail offers the person's email address (Instagram Login).
+	// QuickReplyEmail offered the person's email address.
+	//
+	// Deprecated: Meta disabled contact-information quick replies on
+	// Instagram on 2026-10-05; Validate and Send refuse it.
 	QuickReplyEmail QuickReplyType = "user_email"
 )
 
@@ -248,6 +262,15 @@ func LikeHeartMessage() *Message {
 func GenericTemplateMessage(elements ...TemplateElement) *Message {
 	return &Message{Attachment: &MessageAttachment{Type: AttachmentTemplate, Payload: &AttachmentPayload{
 		TemplateType: "generic", Elements: elements,
+	}}}
+}
+
+// ButtonTemplateMessage is a button template: a text of at most
+// MaxButtonTemplateTextChars characters above 1 to MaxTemplateButtons
+// URL or postback buttons.
+func ButtonTemplateMessage(text string, buttons ...TemplateButton) *Message {
+	return &Message{Attachment: &MessageAttachment{Type: AttachmentTemplate, Payload: &AttachmentPayload{
+		TemplateType: "button", Text: text, Buttons: buttons,
 	}}}
 }
 
@@ -318,6 +341,7 @@ func (m *Message) Validate() error {
 				return &ValidationError{Field: field + ".title", Rule: "must not be empty for a text quick reply"}
 			}
 		case QuickReplyPhoneNumber, QuickReplyEmail:
+			return &ValidationError{Field: field + ".content_type", Rule: fmt.Sprintf("%s quick replies are disabled on Instagram since 2026-10-05; ask in a text message instead", qr.ContentType)}
 		default:
 			return &ValidationError{Field: field + ".content_type", Rule: fmt.Sprintf("unknown content type %q", qr.ContentType)}
 		}
@@ -345,8 +369,11 @@ func (a *MessageAttachment) validate(field string) error {
 	case AttachmentLikeHeart:
 	case AttachmentTemplate:
 		p := a.Payload
+		if p != nil && p.TemplateType == "button" {
+			return validateButtonTemplate(field, p)
+		}
 		if p == nil || p.TemplateType != "generic" {
-			return &ValidationError{Field: field + ".payload.template_type", Rule: `must be "generic"`}
+			return &ValidationError{Field: field + ".payload.template_type", Rule: `must be "generic" or "button"`}
 		}
 		if n := len(p.Elements); n == 0 || n > MaxTemplateElements {
 			return &ValidationError{Field: field + ".payload.elements", Rule: fmt.Sprintf("must hold 1 to %d elements, got %d", MaxTemplateElements, n)}
@@ -367,6 +394,29 @@ func (a *MessageAttachment) validate(field string) error {
 		}
 	default:
 		return &ValidationError{Field: field + ".type", Rule: fmt.Sprintf("unknown attachment type %q", a.Type)}
+	}
+	return nil
+}
+
+// validateButtonTemplate checks a button template: text and 1 to
+// MaxTemplateButtons buttons.
+func validateButtonTemplate(field string, p *AttachmentPayload) error {
+	if strings.TrimSpace(p.Text) == "" {
+		return &ValidationError{Field: field + ".payload.text", Rule: "must not be empty for a button template"}
+	}
+	if n := utf8.RuneCountInString(p.Text); n > MaxButtonTemplateTextChars {
+		return &ValidationError{Field: field + ".payload.text", Rule: fmt.Sprintf("must be at most %d characters, got %d", MaxButtonTemplateTextChars, n)}
+	}
+	if len(p.Elements) > 0 {
+		return &ValidationError{Field: field + ".payload.elements", Rule: "a button template has no elements"}
+	}
+	if n := len(p.Buttons); n == 0 || n > MaxTemplateButtons {
+		return &ValidationError{Field: field + ".payload.buttons", Rule: fmt.Sprintf("must hold 1 to %d buttons, got %d", MaxTemplateButtons, n)}
+	}
+	for j, b := range p.Buttons {
+		if err := checkButton(fmt.Sprintf("%s.payload.buttons[%d]", field, j), b.Type, b.Title, b.URL, b.Payload); err != nil {
+			return err
+		}
 	}
 	return nil
 }

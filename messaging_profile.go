@@ -31,7 +31,9 @@ type MenuItem struct {
 	Title   string     `json:"title"`
 	Payload string     `json:"payload,omitempty"`
 	URL     string     `json:"url,omitempty"`
-	// WebviewHeightRatio is compact, tall or full (web_url items).
+	// WebviewHeightRatio is compact, tall or full (web_url items). Meta
+	// does not take it with Instagram Login, where SetMessengerProfile
+	// refuses it.
 	WebviewHeightRatio string `json:"webview_height_ratio,omitempty"`
 }
 
@@ -39,7 +41,9 @@ type MenuItem struct {
 // is required).
 type PersistentMenu struct {
 	// Locale is "default" when empty.
-	Locale                string     `json:"locale"`
+	Locale string `json:"locale"`
+	// ComposerInputDisabled hides the composer. Meta does not take it with
+	// Instagram Login, where SetMessengerProfile refuses it.
 	ComposerInputDisabled bool       `json:"composer_input_disabled,omitempty"`
 	CallToActions         []MenuItem `json:"call_to_actions"`
 }
@@ -195,6 +199,23 @@ func (p *MessengerProfile) validate() (*MessengerProfile, error) {
 	return out, nil
 }
 
+// checkInstagramLogin refuses the persistent menu options Meta does not
+// offer with Instagram Login.
+func (p *MessengerProfile) checkInstagramLogin() error {
+	for i, m := range p.PersistentMenu {
+		field := fmt.Sprintf("persistent_menu[%d]", i)
+		if m.ComposerInputDisabled {
+			return &ValidationError{Field: field + ".composer_input_disabled", Rule: "is not available with Instagram Login"}
+		}
+		for j, it := range m.CallToActions {
+			if it.WebviewHeightRatio != "" {
+				return &ValidationError{Field: fmt.Sprintf("%s.call_to_actions[%d].webview_height_ratio", field, j), Rule: "is not available with Instagram Login"}
+			}
+		}
+	}
+	return nil
+}
+
 // profileResult is Meta's answer to messenger profile writes.
 type profileResult struct {
 	Result string `json:"result"`
@@ -214,6 +235,11 @@ func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID st
 	clean, err := p.validate()
 	if err != nil {
 		return err
+	}
+	if s.client.Platform() == InstagramLogin {
+		if err := clean.checkInstagramLogin(); err != nil {
+			return err
+		}
 	}
 	body := struct {
 		Platform string `json:"platform"`
