@@ -32,7 +32,6 @@ const (
 	MetricLikes                       Metric = "likes"
 	MetricOnlineFollowers             Metric = "online_followers"
 	MetricProfileLinksTaps            Metric = "profile_links_taps"
-	MetricProfileViews                Metric = "profile_views"
 	MetricReach                       Metric = "reach"
 	MetricReachedAudienceDemographics Metric = "reached_audience_demographics"
 	MetricReplies                     Metric = "replies"
@@ -41,7 +40,6 @@ const (
 	MetricShares                      Metric = "shares"
 	MetricTotalInteractions           Metric = "total_interactions"
 	MetricViews                       Metric = "views"
-	MetricWebsiteClicks               Metric = "website_clicks"
 )
 
 // Media metrics (GET /{ig-media-id}/insights). MetricComments, MetricLikes,
@@ -63,8 +61,33 @@ const (
 	MetricTotalViews              Metric = "total_views"    // with ads; Facebook Login only
 )
 
+// Account metrics Meta removed in v21.0 and, since 2025-01-08, for every
+// version (Instagram Platform changelog, v21.0). Asking for one fails with
+// a *ValidationError before any call, on every API version.
+const (
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps or MetricProfileVisits.
+	MetricProfileViews Metric = "profile_views"
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps.
+	MetricWebsiteClicks Metric = "website_clicks"
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps.
+	MetricEmailContacts Metric = "email_contacts"
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps.
+	MetricGetDirectionsClicks Metric = "get_directions_clicks"
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps.
+	MetricPhoneCallClicks Metric = "phone_call_clicks"
+	// Deprecated: removed in v21.0 (all versions since 2025-01-08); use
+	// MetricProfileLinksTaps.
+	MetricTextMessageClicks Metric = "text_message_clicks"
+)
+
 // Metrics Meta removed in v22.0 and, since 2025-04-21, for every version.
-// Asking for one fails with a *ValidationError before any call.
+// Asking for one fails with a *ValidationError before any call, on every
+// API version.
 const (
 	// Deprecated: removed in v22.0; use MetricViews.
 	MetricImpressions Metric = "impressions"
@@ -80,11 +103,25 @@ const (
 
 // removedMetrics maps each removed metric to its replacement.
 var removedMetrics = map[Metric]Metric{
+	MetricProfileViews:                 MetricProfileLinksTaps,
+	MetricWebsiteClicks:                MetricProfileLinksTaps,
+	MetricEmailContacts:                MetricProfileLinksTaps,
+	MetricGetDirectionsClicks:          MetricProfileLinksTaps,
+	MetricPhoneCallClicks:              MetricProfileLinksTaps,
+	MetricTextMessageClicks:            MetricProfileLinksTaps,
 	MetricImpressions:                  MetricViews,
 	MetricPlays:                        MetricViews,
 	MetricClipsReplaysCount:            MetricViews,
 	MetricReelsAggregatedAllPlaysCount: MetricViews,
 	MetricVideoViews:                   MetricViews,
+}
+
+// removedIn is the Graph API version that removed each removed metric.
+func removedIn(m Metric) string {
+	if r := removedMetrics[m]; r == MetricProfileLinksTaps {
+		return "v21.0"
+	}
+	return "v22.0"
 }
 
 // Removed reports whether Meta no longer serves m, and the metric to use
@@ -146,15 +183,49 @@ const (
 // Timeframe is the window of demographic metrics.
 type Timeframe string
 
-// Timeframes.
+// Timeframes served today.
 const (
-	TimeframeLast14Days Timeframe = "last_14_days"
-	TimeframeLast30Days Timeframe = "last_30_days"
-	TimeframeLast90Days Timeframe = "last_90_days"
-	TimeframePrevMonth  Timeframe = "prev_month"
-	TimeframeThisMonth  Timeframe = "this_month"
-	TimeframeThisWeek   Timeframe = "this_week"
+	TimeframeThisMonth Timeframe = "this_month"
+	TimeframeThisWeek  Timeframe = "this_week"
 )
+
+// Timeframes Meta retired for MetricEngagedAudienceDemographics and
+// MetricReachedAudienceDemographics on every version since 2024-08-19
+// (Instagram Platform changelog, 2024-05-21). Pairing one with either
+// metric fails with a *ValidationError before any call.
+const (
+	// Deprecated: retired 2024-08-19; use TimeframeThisMonth or TimeframeThisWeek.
+	TimeframeLast14Days Timeframe = "last_14_days"
+	// Deprecated: retired 2024-08-19; use TimeframeThisMonth or TimeframeThisWeek.
+	TimeframeLast30Days Timeframe = "last_30_days"
+	// Deprecated: retired 2024-08-19; use TimeframeThisMonth or TimeframeThisWeek.
+	TimeframeLast90Days Timeframe = "last_90_days"
+	// Deprecated: retired 2024-08-19; use TimeframeThisMonth.
+	TimeframePrevMonth Timeframe = "prev_month"
+)
+
+// retiredTimeframes are the timeframes the audience demographic metrics no
+// longer take.
+var retiredTimeframes = map[Timeframe]bool{
+	TimeframeLast14Days: true,
+	TimeframeLast30Days: true,
+	TimeframeLast90Days: true,
+	TimeframePrevMonth:  true,
+}
+
+// audienceMetrics are the demographic metrics that take only this_week and
+// this_month.
+var audienceMetrics = map[Metric]bool{
+	MetricEngagedAudienceDemographics: true,
+	MetricReachedAudienceDemographics: true,
+}
+
+// seriesOnlyMetrics are the account metrics Meta serves only as a time
+// series; every other account metric except reach is total-value only.
+var seriesOnlyMetrics = map[Metric]bool{
+	MetricFollowerCount:   true,
+	MetricOnlineFollowers: true,
+}
 
 // demographicMetrics need period=lifetime and a timeframe.
 var demographicMetrics = map[Metric]bool{
@@ -170,7 +241,10 @@ type AccountInsightsOptions struct {
 	// Period of aggregation; PeriodDay when empty, PeriodLifetime for
 	// demographic metrics.
 	Period Period `url:"period,omitempty"`
-	// MetricType asks for totals or a time series.
+	// MetricType asks for totals or a time series. When empty the SDK sends
+	// MetricTypeTotalValue if no metric is series-only (follower_count,
+	// online_followers), since Meta refuses total-value-only metrics such
+	// as views, accounts_engaged or likes without it.
 	MetricType MetricType `url:"metric_type,omitempty"`
 	// Breakdowns split total values (with MetricTypeTotalValue).
 	Breakdowns []Breakdown `url:"breakdown,comma,omitempty"`
@@ -189,6 +263,10 @@ type MediaInsightsOptions struct {
 	Metrics []Metric `url:"metric,comma"`
 	// Period of aggregation; Meta's default (lifetime) when empty.
 	Period Period `url:"period,omitempty"`
+	// MetricType asks for a total (Insight.TotalValue). Public clients
+	// send MetricTypeTotalValue to read a story's views; it is sent only
+	// when set, and always with Breakdowns.
+	MetricType MetricType `url:"metric_type,omitempty"`
 	// Breakdowns split total values, such as BreakdownActionType for
 	// MetricProfileActivity or BreakdownStoryNavigationActionType for
 	// MetricNavigation.
@@ -458,7 +536,7 @@ func checkMetrics(ms []Metric) error {
 			return &ValidationError{Field: "metric", Rule: fmt.Sprintf("%q is not a metric name", m)}
 		}
 		if r, ok := removedMetrics[m]; ok {
-			return &ValidationError{Field: "metric", Rule: fmt.Sprintf("%s was removed in Graph API v22.0; use %s", m, r)}
+			return &ValidationError{Field: "metric", Rule: fmt.Sprintf("%s was removed in Graph API %s and on every version since; use %s", m, removedIn(m), r)}
 		}
 	}
 	return nil
@@ -492,6 +570,13 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 		if o.Timeframe == "" {
 			return nil, &ValidationError{Field: "timeframe", Rule: "required by demographic metrics"}
 		}
+		if retiredTimeframes[o.Timeframe] {
+			for _, m := range o.Metrics {
+				if audienceMetrics[m] {
+					return nil, &ValidationError{Field: "timeframe", Rule: fmt.Sprintf("%s is retired for %s since 2024-08-19; use this_week or this_month", o.Timeframe, m)}
+				}
+			}
+		}
 		if demographic == len(o.Metrics) && o.Period == "" {
 			o.Period = PeriodLifetime
 		}
@@ -503,6 +588,17 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 		o.Period = PeriodDay
 		if demographic+countMetric(o.Metrics, MetricOnlineFollowers) == len(o.Metrics) {
 			o.Period = PeriodLifetime
+		}
+	}
+	if o.MetricType == "" {
+		series := 0
+		for _, m := range o.Metrics {
+			if seriesOnlyMetrics[m] {
+				series++
+			}
+		}
+		if series == 0 && len(o.Metrics) > countMetric(o.Metrics, MetricReach) {
+			o.MetricType = MetricTypeTotalValue
 		}
 	}
 	if len(o.Breakdowns) > 0 && o.MetricType != MetricTypeTotalValue {
@@ -532,8 +628,15 @@ func (s *InsightsService) Media(ctx context.Context, mediaID string, opts *Media
 	if err := checkMetrics(opts.Metrics); err != nil {
 		return nil, err
 	}
+	o := *opts
+	if len(o.Breakdowns) > 0 && o.MetricType == "" {
+		o.MetricType = MetricTypeTotalValue
+	}
+	if o.MetricType != "" && o.MetricType != MetricTypeTotalValue && o.MetricType != MetricTypeDefault {
+		return nil, &ValidationError{Field: "metric_type", Rule: "media insights take total_value or default"}
+	}
 	out := new(InsightsResult)
-	if err := s.client.get(ctx, pathEscape(mediaID)+"/insights", opts, out); err != nil {
+	if err := s.client.get(ctx, pathEscape(mediaID)+"/insights", o, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -122,7 +122,7 @@ func TestFakeAccountInsightsTimeSeries(t *testing.T) {
 	assert.Len(t, of.Values[0].Map, 24)
 	assert.Greater(t, of.Values[0].Map["20"], of.Values[0].Map["3"], "evenings are busier")
 
-	_, err = fb.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{Metrics: []instagram.Metric{instagram.MetricLikes}})
+	_, err = fb.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{Metrics: []instagram.Metric{instagram.MetricLikes}, MetricType: instagram.MetricTypeTimeSeries})
 	var apiErr *instagram.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.Message, "metric_type=total_value")
@@ -158,7 +158,7 @@ func TestFakeAccountDemographics(t *testing.T) {
 	res, err = ig.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{
 		Metrics:    []instagram.Metric{instagram.MetricEngagedAudienceDemographics},
 		Breakdowns: []instagram.Breakdown{instagram.BreakdownAge, instagram.BreakdownGender},
-		Timeframe:  instagram.TimeframeLast30Days,
+		Timeframe:  instagram.TimeframeThisWeek,
 	})
 	require.NoError(t, err)
 	two := res.Metric(instagram.MetricEngagedAudienceDemographics).TotalValue.Breakdown("age", "gender")
@@ -226,4 +226,88 @@ func TestFakeRemovedMetricAnswer(t *testing.T) {
 	var apiErr *instagram.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.Message, "v22.0")
+}
+
+func TestFakeRemovedV21MetricsAndRetiredTimeframes(t *testing.T) {
+	srv, ig, fb, _ := insightsFake(t)
+	acct := srv.Account()
+	raw, err := srv.Client()
+	require.NoError(t, err)
+	for _, m := range []instagram.Metric{instagram.MetricProfileViews, instagram.MetricWebsiteClicks, instagram.MetricPhoneCallClicks} {
+		for _, c := range []*instagram.Client{ig, fb} {
+			_, err := c.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{Metrics: []instagram.Metric{m}})
+			require.ErrorIs(t, err, instagram.ErrValidation, m)
+			assert.Contains(t, err.Error(), "v21.0")
+		}
+		// Sent anyway, the server answers Meta's refusal.
+		req, err := raw.NewRequest(rctx, "GET", acct.ID+"/insights", url.Values{"metric": {string(m)}, "period": {"day"}, "metric_type": {"total_value"}}, nil)
+		require.NoError(t, err)
+		var apiErr *instagram.Error
+		require.ErrorAs(t, func() error { _, err := raw.Do(req, nil); return err }(), &apiErr)
+		assert.Equal(t, 100, apiErr.Code)
+		assert.Contains(t, apiErr.Message, "v21.0")
+	}
+
+	for _, tf := range []instagram.Timeframe{instagram.TimeframeLast14Days, instagram.TimeframeLast30Days, instagram.TimeframeLast90Days, instagram.TimeframePrevMonth} {
+		for _, m := range []instagram.Metric{instagram.MetricEngagedAudienceDemographics, instagram.MetricReachedAudienceDemographics} {
+			_, err := ig.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{
+				Metrics: []instagram.Metric{m}, Breakdowns: []instagram.Breakdown{instagram.BreakdownAge}, Timeframe: tf,
+			})
+			require.ErrorIs(t, err, instagram.ErrValidation, "%s %s", m, tf)
+			req, err := raw.NewRequest(rctx, "GET", acct.ID+"/insights", url.Values{"metric": {string(m)}, "period": {"lifetime"},
+				"metric_type": {"total_value"}, "breakdown": {"age"}, "timeframe": {string(tf)}}, nil)
+			require.NoError(t, err)
+			var apiErr *instagram.Error
+			require.ErrorAs(t, func() error { _, err := raw.Do(req, nil); return err }(), &apiErr, "%s %s", m, tf)
+			assert.Contains(t, apiErr.Message, "timeframe")
+		}
+	}
+	for _, tf := range []instagram.Timeframe{instagram.TimeframeThisWeek, instagram.TimeframeThisMonth} {
+		res, err := fb.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{
+			Metrics: []instagram.Metric{instagram.MetricReachedAudienceDemographics}, Breakdowns: []instagram.Breakdown{instagram.BreakdownCountry}, Timeframe: tf,
+		})
+		require.NoError(t, err, tf)
+		require.NotNil(t, res.Metric(instagram.MetricReachedAudienceDemographics))
+	}
+}
+
+func TestFakeInsightsTotalValueSentWhereRequired(t *testing.T) {
+	// views, likes and accounts_engaged are total-value only: Meta refuses
+	// them without metric_type=total_value, so the SDK sends it unasked, on
+	// both hosts.
+	srv, ig, fb, _ := insightsFake(t)
+	acct := srv.Account()
+	for _, c := range []*instagram.Client{ig, fb} {
+		res, err := c.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{
+			Metrics: []instagram.Metric{instagram.MetricViews, instagram.MetricLikes, instagram.MetricReach},
+		})
+		require.NoError(t, err)
+		require.NotNil(t, res.Metric(instagram.MetricViews))
+		assert.NotNil(t, res.Metric(instagram.MetricViews).TotalValue)
+		// A series-only metric keeps the time series.
+		res, err = c.Insights.Account(rctx, acct.ID, &instagram.AccountInsightsOptions{Metrics: []instagram.Metric{instagram.MetricFollowerCount}})
+		require.NoError(t, err)
+		require.NotNil(t, res.Metric(instagram.MetricFollowerCount))
+		assert.NotEmpty(t, res.Metric(instagram.MetricFollowerCount).Values)
+	}
+	// The server refuses what Meta refuses.
+	raw, err := srv.Client()
+	require.NoError(t, err)
+	req, err := raw.NewRequest(rctx, "GET", acct.ID+"/insights", url.Values{"metric": {"views"}, "period": {"day"}}, nil)
+	require.NoError(t, err)
+	_, err = raw.Do(req, nil)
+	assert.ErrorIs(t, err, instagram.ErrValidation)
+
+	// Story views as a total.
+	story := srv.Stories()[0]
+	res, err := ig.Insights.Media(rctx, story.ID, &instagram.MediaInsightsOptions{
+		Metrics: []instagram.Metric{instagram.MetricViews}, MetricType: instagram.MetricTypeTotalValue,
+	})
+	require.NoError(t, err)
+	require.NotNil(t, res.Metric(instagram.MetricViews).TotalValue)
+	assert.Equal(t, float64(story.Insights["views"]), res.Metric(instagram.MetricViews).TotalValue.Value)
+	_, err = ig.Insights.Media(rctx, story.ID, &instagram.MediaInsightsOptions{
+		Metrics: []instagram.Metric{instagram.MetricViews}, MetricType: instagram.MetricTypeTimeSeries,
+	})
+	assert.ErrorIs(t, err, instagram.ErrValidation)
 }

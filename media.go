@@ -3,6 +3,7 @@ package instagram
 import (
 	"context"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -231,30 +232,46 @@ type OEmbedOptions struct {
 	OmitScript bool `url:"omitscript,omitempty"`
 	// Fields chooses the fields of the answer; empty means all.
 	Fields []string `url:"fields,comma,omitempty"`
+	// Token is the app token ("app-id|app-secret") or client token
+	// ("app-id|client-token") the call is made with; Meta serves oEmbed
+	// to no other token. Required.
+	Token string `url:"-"`
 }
 
 // OEmbed is the embed of a public post, reel or IGTV video.
 type OEmbed struct {
-	Version         string `json:"version,omitempty"`
-	Type            string `json:"type,omitempty"`
-	HTML            string `json:"html,omitempty"`
-	Width           int    `json:"width,omitempty"`
-	Height          int    `json:"height,omitempty"`
-	ProviderName    string `json:"provider_name,omitempty"`
-	ProviderURL     string `json:"provider_url,omitempty"`
-	AuthorName      string `json:"author_name,omitempty"`
-	ThumbnailURL    string `json:"thumbnail_url,omitempty"`
-	ThumbnailWidth  int    `json:"thumbnail_width,omitempty"`
-	ThumbnailHeight int    `json:"thumbnail_height,omitempty"`
+	Version      string `json:"version,omitempty"`
+	Type         string `json:"type,omitempty"`
+	HTML         string `json:"html,omitempty"`
+	Width        int    `json:"width,omitempty"`
+	Height       int    `json:"height,omitempty"`
+	ProviderName string `json:"provider_name,omitempty"`
+	ProviderURL  string `json:"provider_url,omitempty"`
+	// Deprecated: Meta stopped returning author_name on 2025-11-03.
+	AuthorName string `json:"author_name,omitempty"`
+	// Deprecated: Meta stopped returning author_url on 2025-11-03.
+	AuthorURL string `json:"author_url,omitempty"`
+	// Deprecated: Meta stopped returning thumbnail_url on 2025-11-03.
+	ThumbnailURL string `json:"thumbnail_url,omitempty"`
+	// Deprecated: Meta stopped returning thumbnail_width on 2025-11-03.
+	ThumbnailWidth int `json:"thumbnail_width,omitempty"`
+	// Deprecated: Meta stopped returning thumbnail_height on 2025-11-03.
+	ThumbnailHeight int `json:"thumbnail_height,omitempty"`
 }
 
 // OEmbed returns the embed HTML of a public post from its URL
-// (https://www.instagram.com/p/...). Meta serves it to apps with the
-// oEmbed Read feature; the client's token (an app or client token works
-// best) is sent.
+// (https://www.instagram.com/p/...). Meta serves it on graph.facebook.com
+// only, to apps with the oEmbed Read feature, with an app or client token
+// (OEmbedOptions.Token, required) in place of the client's own token. It
+// works from a client of either login: an Instagram Login client on
+// graph.instagram.com sends this call to graph.facebook.com (a client
+// with WithBaseURL keeps its base URL).
 //
 // Meta API: GET /instagram_oembed
 func (s *MediaService) OEmbed(ctx context.Context, postURL string, opts *OEmbedOptions) (*OEmbed, error) {
+	if opts == nil || !isAppOrClientToken(opts.Token) {
+		return nil, &ValidationError{Field: "token", Rule: `needs an app token "app-id|app-secret" or a client token "app-id|client-token"`}
+	}
 	u, err := url.Parse(strings.TrimSpace(postURL))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, &ValidationError{Field: "url", Rule: "must be the absolute URL of a public post"}
@@ -267,9 +284,20 @@ func (s *MediaService) OEmbed(ctx context.Context, postURL string, opts *OEmbedO
 		return nil, err
 	}
 	q.Set("url", u.String())
+	q.Set("access_token", opts.Token)
+	path := "instagram_oembed"
+	if s.client.baseURL.String() == InstagramGraphURL {
+		path = FacebookGraphURL + "/" + s.client.version + "/instagram_oembed"
+	}
 	out := new(OEmbed)
-	if err := s.client.get(ctx, "instagram_oembed", q, out); err != nil {
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: path, query: q, noAuth: true}, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// isAppOrClientToken reports whether tok has the form "app-id|secret".
+func isAppOrClientToken(tok string) bool {
+	id, rest, ok := strings.Cut(tok, "|")
+	return ok && id != "" && rest != "" && strings.Trim(id, "0123456789") == ""
 }

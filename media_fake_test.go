@@ -134,23 +134,30 @@ func TestFakeMediaOEmbed(t *testing.T) {
 	acct := srv.Account()
 	m := firstMedia(t, srv, "IMAGE", "FEED")
 
-	e, err := fb.Media.OEmbed(rctx, m.Permalink, nil)
-	require.NoError(t, err)
-	assert.Equal(t, "rich", e.Type)
-	assert.Equal(t, 658, e.Width)
-	assert.Equal(t, acct.Username, e.AuthorName)
-	assert.Contains(t, e.HTML, m.Permalink)
-	assert.Contains(t, e.HTML, "embed.js")
-	assert.NotEmpty(t, e.ThumbnailURL)
+	app := &instagram.OEmbedOptions{Token: srv.AppAccessToken()}
+	// Either login's client reaches it, with the app token.
+	for _, c := range []*instagram.Client{fb, ig} {
+		e, err := c.Media.OEmbed(rctx, m.Permalink, app)
+		require.NoError(t, err)
+		assert.Equal(t, "rich", e.Type)
+		assert.Equal(t, 658, e.Width)
+		assert.Contains(t, e.HTML, m.Permalink)
+		assert.Contains(t, e.HTML, "embed.js")
+		assert.Empty(t, e.AuthorName, "no longer returned since 2025-11-03")
+		assert.Empty(t, e.ThumbnailURL, "no longer returned since 2025-11-03")
+	}
+	_ = acct
+	_, err := fb.Media.OEmbed(rctx, m.Permalink, nil)
+	assert.ErrorIs(t, err, instagram.ErrValidation, "no app or client token")
+	_, err = ig.Media.OEmbed(rctx, m.Permalink, &instagram.OEmbedOptions{Token: srv.AccessToken})
+	assert.ErrorIs(t, err, instagram.ErrValidation, "a user token is not an app token")
 
-	e, err = fb.Media.OEmbed(rctx, m.Permalink+"?igsh=abc", &instagram.OEmbedOptions{MaxWidth: 320, OmitScript: true, HideCaption: true, Fields: []string{"html", "width"}})
+	e, err := fb.Media.OEmbed(rctx, m.Permalink+"?igsh=abc", &instagram.OEmbedOptions{Token: srv.AppAccessToken(), MaxWidth: 320, OmitScript: true, HideCaption: true, Fields: []string{"html", "width"}})
 	require.NoError(t, err)
 	assert.Equal(t, 320, e.Width)
 	assert.NotContains(t, e.HTML, "embed.js")
 	assert.Empty(t, e.ProviderName, "only the chosen fields")
 
-	_, err = fb.Media.OEmbed(rctx, "https://www.instagram.com/p/doesnotexist/", nil)
+	_, err = fb.Media.OEmbed(rctx, "https://www.instagram.com/p/doesnotexist/", app)
 	assert.ErrorIs(t, err, instagram.ErrValidation)
-	_, err = ig.Media.OEmbed(rctx, m.Permalink, nil)
-	assert.Error(t, err, "served on graph.facebook.com")
 }

@@ -1,8 +1,10 @@
 package instagram_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,7 +107,7 @@ func TestMediaOEmbed(t *testing.T) {
 	var got []wireCall
 	mt.RegisterResponder("GET", testBase+"/v25.0/instagram_oembed", recordTo(&got, 200,
 		`{"version":"1.0","provider_name":"Instagram","provider_url":"https:\/\/www.instagram.com\/","type":"rich","width":400,"html":"<blockquote class=\"instagram-media\"><\/blockquote>"}`))
-	e, err := c.Media.OEmbed(rctx, "https://www.instagram.com/p/fA9uwTtkSN/", &instagram.OEmbedOptions{MaxWidth: 400, HideCaption: true, OmitScript: true})
+	e, err := c.Media.OEmbed(rctx, "https://www.instagram.com/p/fA9uwTtkSN/", &instagram.OEmbedOptions{Token: "123|abc", MaxWidth: 400, HideCaption: true, OmitScript: true})
 	require.NoError(t, err)
 	assert.Equal(t, "rich", e.Type)
 	assert.Equal(t, 400, e.Width)
@@ -115,10 +117,34 @@ func TestMediaOEmbed(t *testing.T) {
 	assert.Equal(t, "400", q.Get("maxwidth"))
 	assert.Equal(t, "true", q.Get("hidecaption"))
 	assert.Equal(t, "true", q.Get("omitscript"))
+	assert.Equal(t, "123|abc", q.Get("access_token"), "the app or client token, not the client's")
 
 	_, err = c.Media.OEmbed(rctx, "not a url", nil)
 	assert.ErrorIs(t, err, instagram.ErrValidation)
-	_, err = c.Media.OEmbed(rctx, "https://www.instagram.com/p/x/", &instagram.OEmbedOptions{MaxWidth: 1000})
+	_, err = c.Media.OEmbed(rctx, "https://www.instagram.com/p/x/", &instagram.OEmbedOptions{Token: "123|abc", MaxWidth: 1000})
 	assert.ErrorIs(t, err, instagram.ErrValidation)
 	assert.Len(t, got, 1)
 }
+
+func TestMediaOEmbedFromInstagramLoginGoesToFacebookHost(t *testing.T) {
+	var seen *http.Request
+	c, err := instagram.NewClient(instagram.WithAccessToken("IGQVuser"), instagram.WithHTTPClient(&http.Client{
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			seen = r
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(`{"type":"rich","html":"<blockquote></blockquote>"}`)), Request: r}, nil
+		}),
+	}))
+	require.NoError(t, err)
+	_, err = c.Media.OEmbed(rctx, "https://www.instagram.com/p/x/", &instagram.OEmbedOptions{Token: "123|client"})
+	require.NoError(t, err)
+	require.NotNil(t, seen)
+	assert.Equal(t, "graph.facebook.com", seen.URL.Host)
+	assert.Equal(t, "/"+instagram.DefaultAPIVersion+"/instagram_oembed", seen.URL.Path)
+	assert.Equal(t, "123|client", seen.URL.Query().Get("access_token"))
+	assert.NotContains(t, seen.Header.Get("Authorization"), "IGQVuser", "the user token is not sent")
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -2,9 +2,7 @@ package instagram
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -119,11 +117,20 @@ type AttachmentPayload struct {
 	AttachmentID string `json:"attachment_id,omitempty"`
 	// ID is the media id of a shared post (AttachmentMediaShare).
 	ID string `json:"id,omitempty"`
-	// TemplateType is "generic" for a generic template.
+	// TemplateType is "generic" for a generic template, "button" for a
+	// button template.
 	TemplateType string `json:"template_type,omitempty"`
 	// Elements are the cards of a generic template.
 	Elements []TemplateElement `json:"elements,omitempty"`
+	// Text is the text of a button template, at most
+	// MaxButtonTemplateTextChars characters.
+	Text string `json:"text,omitempty"`
+	// Buttons are the 1 to MaxTemplateButtons buttons of a button template.
+	Buttons []TemplateButton `json:"buttons,omitempty"`
 }
+
+// MaxButtonTemplateTextChars is the longest text of a button template.
+const MaxButtonTemplateTextChars = 640
 
 // TemplateElement is one card of a generic template.
 type TemplateElement struct {
@@ -182,10 +189,15 @@ type QuickReplyType string
 const (
 	// QuickReplyText is a text button with a title and a payload.
 	QuickReplyText QuickReplyType = "text"
-	// QuickReplyPhoneNumber offers the person's phone number (Instagram
-	// Login).
+	// QuickReplyPhoneNumber offered the person's phone number.
+	//
+	// Deprecated: Meta disabled contact-information quick replies on
+	// Instagram on 2026-10-05; Validate and Send refuse it.
 	QuickReplyPhoneNumber QuickReplyType = "user_phone_number"
-	// QuickReplyEmail offers the person's email address (Instagram Login).
+	// QuickReplyEmail offered the person's email address.
+	//
+	// Deprecated: Meta disabled contact-information quick replies on
+	// Instagram on 2026-10-05; Validate and Send refuse it.
 	QuickReplyEmail QuickReplyType = "user_email"
 )
 
@@ -250,6 +262,15 @@ func LikeHeartMessage() *Message {
 func GenericTemplateMessage(elements ...TemplateElement) *Message {
 	return &Message{Attachment: &MessageAttachment{Type: AttachmentTemplate, Payload: &AttachmentPayload{
 		TemplateType: "generic", Elements: elements,
+	}}}
+}
+
+// ButtonTemplateMessage is a button template: a text of at most
+// MaxButtonTemplateTextChars characters above 1 to MaxTemplateButtons
+// URL or postback buttons.
+func ButtonTemplateMessage(text string, buttons ...TemplateButton) *Message {
+	return &Message{Attachment: &MessageAttachment{Type: AttachmentTemplate, Payload: &AttachmentPayload{
+		TemplateType: "button", Text: text, Buttons: buttons,
 	}}}
 }
 
@@ -320,6 +341,7 @@ func (m *Message) Validate() error {
 				return &ValidationError{Field: field + ".title", Rule: "must not be empty for a text quick reply"}
 			}
 		case QuickReplyPhoneNumber, QuickReplyEmail:
+			return &ValidationError{Field: field + ".content_type", Rule: fmt.Sprintf("%s quick replies are disabled on Instagram since 2026-10-05; ask in a text message instead", qr.ContentType)}
 		default:
 			return &ValidationError{Field: field + ".content_type", Rule: fmt.Sprintf("unknown content type %q", qr.ContentType)}
 		}
@@ -347,8 +369,11 @@ func (a *MessageAttachment) validate(field string) error {
 	case AttachmentLikeHeart:
 	case AttachmentTemplate:
 		p := a.Payload
+		if p != nil && p.TemplateType == "button" {
+			return validateButtonTemplate(field, p)
+		}
 		if p == nil || p.TemplateType != "generic" {
-			return &ValidationError{Field: field + ".payload.template_type", Rule: `must be "generic"`}
+			return &ValidationError{Field: field + ".payload.template_type", Rule: `must be "generic" or "button"`}
 		}
 		if n := len(p.Elements); n == 0 || n > MaxTemplateElements {
 			return &ValidationError{Field: field + ".payload.elements", Rule: fmt.Sprintf("must hold 1 to %d elements, got %d", MaxTemplateElements, n)}
@@ -369,6 +394,29 @@ func (a *MessageAttachment) validate(field string) error {
 		}
 	default:
 		return &ValidationError{Field: field + ".type", Rule: fmt.Sprintf("unknown attachment type %q", a.Type)}
+	}
+	return nil
+}
+
+// validateButtonTemplate checks a button template: text and 1 to
+// MaxTemplateButtons buttons.
+func validateButtonTemplate(field string, p *AttachmentPayload) error {
+	if strings.TrimSpace(p.Text) == "" {
+		return &ValidationError{Field: field + ".payload.text", Rule: "must not be empty for a button template"}
+	}
+	if n := utf8.RuneCountInString(p.Text); n > MaxButtonTemplateTextChars {
+		return &ValidationError{Field: field + ".payload.text", Rule: fmt.Sprintf("must be at most %d characters, got %d", MaxButtonTemplateTextChars, n)}
+	}
+	if len(p.Elements) > 0 {
+		return &ValidationError{Field: field + ".payload.elements", Rule: "a button template has no elements"}
+	}
+	if n := len(p.Buttons); n == 0 || n > MaxTemplateButtons {
+		return &ValidationError{Field: field + ".payload.buttons", Rule: fmt.Sprintf("must hold 1 to %d buttons, got %d", MaxTemplateButtons, n)}
+	}
+	for j, b := range p.Buttons {
+		if err := checkButton(fmt.Sprintf("%s.payload.buttons[%d]", field, j), b.Type, b.Title, b.URL, b.Payload); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -604,490 +652,4 @@ func (s *MessagingService) action(ctx context.Context, senderID, recipientID str
 	body.Recipient = messageRecipient{ID: recipientID}
 	var out SendResult
 	return s.post(ctx, senderID, limitSend, body, &out)
-}
-
-// Conversation is a conversation between the account and one person
-// (Meta's UnifiedThread). A field is set only when it was requested.
-type Conversation struct {
-	ID          string `json:"id"`
-	UpdatedTime Time   `json:"updated_time"`
-	// Participants are the account and the person.
-	Participants *Page[Participant] `json:"participants,omitempty"`
-	// Messages are the conversation's messages, newest first. Meta gives
-	// details of the 20 most recent only.
-	Messages     *Page[ConversationMessage] `json:"messages,omitempty"`
-	MessageCount int                        `json:"message_count,omitempty"`
-	UnreadCount  int                        `json:"unread_count,omitempty"`
-	CanReply     *bool                      `json:"can_reply,omitempty"`
-	Folder       string                     `json:"folder,omitempty"`
-	Link         string                     `json:"link,omitempty"`
-	Name         string                     `json:"name,omitempty"`
-	Snippet      string                     `json:"snippet,omitempty"`
-}
-
-// Participant is a person or account in a conversation.
-type Participant struct {
-	ID       string `json:"id"`
-	Username string `json:"username,omitempty"`
-	Name     string `json:"name,omitempty"`
-	Email    string `json:"email,omitempty"`
-}
-
-// ConversationMessage is a message read through the conversations API.
-type ConversationMessage struct {
-	ID          string       `json:"id"`
-	CreatedTime Time         `json:"created_time"`
-	From        *Participant `json:"from,omitempty"`
-	// To holds the recipients.
-	To *Page[Participant] `json:"to,omitempty"`
-	// Message is the text; empty for attachments only.
-	Message       string                      `json:"message,omitempty"`
-	Attachments   *Page[ReceivedAttachment]   `json:"attachments,omitempty"`
-	Shares        *Page[MessageShare]         `json:"shares,omitempty"`
-	Reactions     *Page[ConversationReaction] `json:"reactions,omitempty"`
-	Story         *ConversationStory          `json:"story,omitempty"`
-	IsUnsupported bool                        `json:"is_unsupported,omitempty"`
-}
-
-// ReceivedAttachment is an attachment of a message read through the
-// conversations API.
-type ReceivedAttachment struct {
-	ID        string     `json:"id,omitempty"`
-	MimeType  string     `json:"mime_type,omitempty"`
-	Name      string     `json:"name,omitempty"`
-	Size      int64      `json:"size,omitempty"`
-	FileURL   string     `json:"file_url,omitempty"`
-	ImageData *ImageData `json:"image_data,omitempty"`
-	VideoData *VideoData `json:"video_data,omitempty"`
-}
-
-// ImageData describes an image attachment.
-type ImageData struct {
-	URL                   string `json:"url,omitempty"`
-	PreviewURL            string `json:"preview_url,omitempty"`
-	Width                 int    `json:"width,omitempty"`
-	Height                int    `json:"height,omitempty"`
-	MaxWidth              int    `json:"max_width,omitempty"`
-	MaxHeight             int    `json:"max_height,omitempty"`
-	RenderAsSticker       bool   `json:"render_as_sticker,omitempty"`
-	AnimatedGIFURL        string `json:"animated_gif_url,omitempty"`
-	AnimatedGIFPreviewURL string `json:"animated_gif_preview_url,omitempty"`
-}
-
-// VideoData describes a video (or audio) attachment.
-type VideoData struct {
-	URL        string `json:"url,omitempty"`
-	PreviewURL string `json:"preview_url,omitempty"`
-	Width      int    `json:"width,omitempty"`
-	Height     int    `json:"height,omitempty"`
-}
-
-// MessageShare is a post or link shared in a message.
-type MessageShare struct {
-	ID          string `json:"id,omitempty"`
-	Link        string `json:"link,omitempty"`
-	Name        string `json:"name,omitempty"`
-	Description string `json:"description,omitempty"`
-}
-
-// ConversationReaction is a reaction to a message and who reacted.
-type ConversationReaction struct {
-	Reaction string        `json:"reaction"`
-	Users    []Participant `json:"users,omitempty"`
-}
-
-// ConversationStory is the story a message mentions or replies to.
-type ConversationStory struct {
-	Mention *StoryReference `json:"mention,omitempty"`
-	ReplyTo *StoryReference `json:"reply_to,omitempty"`
-}
-
-// StoryReference points to a story.
-type StoryReference struct {
-	ID   string `json:"id,omitempty"`
-	Link string `json:"link,omitempty"`
-}
-
-// ConversationsOptions selects a page of conversations.
-type ConversationsOptions struct {
-	ListOptions
-	// UserID restricts the list to the conversation with one person
-	// (IGSID).
-	UserID string `url:"user_id,omitempty"`
-	// Platform is "instagram" unless set: with Facebook Login the Page's
-	// Messenger conversations are returned otherwise.
-	Platform string `url:"platform,omitempty"`
-}
-
-// Default field sets of the conversations API.
-const (
-	conversationListFields = "id,updated_time"
-	conversationFields     = "id,updated_time,participants,messages{id,created_time,from,to,message}"
-	messageFields          = "id,created_time,from,to,message,attachments,shares,reactions,is_unsupported"
-)
-
-func conversationsQuery(opts *ConversationsOptions) (url.Values, error) {
-	q, err := withFields(opts, conversationListFields)
-	if err != nil {
-		return nil, err
-	}
-	if q.Get("platform") == "" {
-		q.Set("platform", "instagram")
-	}
-	return q, nil
-}
-
-// Conversations returns one page of the account's conversations, most
-// recently updated first. accountID is the Instagram account id (Instagram
-// Login), the Page id (Facebook Login) or "me". Conversations in the
-// Requests folder idle for more than 30 days are not listed.
-//
-// Meta API: GET /{ig-user-id}/conversations
-func (s *MessagingService) Conversations(ctx context.Context, accountID string, opts *ConversationsOptions) (*Page[Conversation], error) {
-	if err := checkID("account id", accountID); err != nil {
-		return nil, err
-	}
-	q, err := conversationsQuery(opts)
-	if err != nil {
-		return nil, err
-	}
-	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return listPage[Conversation](ctx, s.client, pathEscape(accountID)+"/conversations", q)
-}
-
-// AllConversations iterates over every conversation of the account, most
-// recently updated first, fetching pages as the loop consumes them; each
-// page waits for the conversations limit. The iteration ends at the last
-// page or at the first error, which is yielded once.
-//
-// Meta API: GET /{ig-user-id}/conversations
-func (s *MessagingService) AllConversations(ctx context.Context, accountID string, opts *ConversationsOptions) iter.Seq2[Conversation, error] {
-	if err := checkID("account id", accountID); err != nil {
-		return errSeq[Conversation](err)
-	}
-	q, err := conversationsQuery(opts)
-	if err != nil {
-		return errSeq[Conversation](err)
-	}
-	path := pathEscape(accountID) + "/conversations"
-	return func(yield func(Conversation, error) bool) {
-		for {
-			done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
-			if err != nil {
-				yield(Conversation{}, err)
-				return
-			}
-			page, err := listPage[Conversation](ctx, s.client, path, q)
-			done()
-			if err != nil {
-				yield(Conversation{}, err)
-				return
-			}
-			for _, cv := range page.Data {
-				if err := ctx.Err(); err != nil {
-					yield(Conversation{}, err)
-					return
-				}
-				if !yield(cv, nil) {
-					return
-				}
-			}
-			next, ok := nextQuery(q, page.Paging)
-			if !ok {
-				return
-			}
-			q = next
-		}
-	}
-}
-
-// Conversation returns one conversation with its participants and latest
-// messages (by default: id, created_time, from, to and text of each).
-//
-// Meta API: GET /{conversation-id}
-func (s *MessagingService) Conversation(ctx context.Context, conversationID string, opts *GetOptions) (*Conversation, error) {
-	if err := checkID("conversation id", conversationID); err != nil {
-		return nil, err // before waiting for the limiter
-	}
-	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return getObject[Conversation](ctx, s.client, "conversation id", conversationID, opts, conversationFields)
-}
-
-// Message returns one message with its attachments, shares and reactions.
-//
-// Meta API: GET /{message-id}
-func (s *MessagingService) Message(ctx context.Context, messageID string, opts *GetOptions) (*ConversationMessage, error) {
-	if err := checkID("message id", messageID); err != nil {
-		return nil, err // before waiting for the limiter
-	}
-	done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return getObject[ConversationMessage](ctx, s.client, "message id", messageID, opts, messageFields)
-}
-
-// IceBreaker is one frequently asked question offered to a person who opens
-// a conversation with the account. Tapping it sends payload to the
-// messaging_postbacks webhook.
-type IceBreaker struct {
-	Question string `json:"question"`
-	Payload  string `json:"payload"`
-}
-
-// IceBreakers are the questions for one locale ("default" is required;
-// other locales such as "en_GB" are optional).
-type IceBreakers struct {
-	// Locale is "default" when empty.
-	Locale        string       `json:"locale"`
-	CallToActions []IceBreaker `json:"call_to_actions"`
-}
-
-// MenuItem is an entry of the persistent menu.
-type MenuItem struct {
-	// Type is ButtonPostback or ButtonWebURL.
-	Type    ButtonType `json:"type"`
-	Title   string     `json:"title"`
-	Payload string     `json:"payload,omitempty"`
-	URL     string     `json:"url,omitempty"`
-	// WebviewHeightRatio is compact, tall or full (web_url items).
-	WebviewHeightRatio string `json:"webview_height_ratio,omitempty"`
-}
-
-// PersistentMenu is the menu of conversations for one locale ("default"
-// is required).
-type PersistentMenu struct {
-	// Locale is "default" when empty.
-	Locale                string     `json:"locale"`
-	ComposerInputDisabled bool       `json:"composer_input_disabled,omitempty"`
-	CallToActions         []MenuItem `json:"call_to_actions"`
-}
-
-// MessengerProfile holds the conversation settings of an account (Meta's
-// IGUserMessengerProfile).
-type MessengerProfile struct {
-	IceBreakers    []IceBreakers    `json:"ice_breakers,omitempty"`
-	PersistentMenu []PersistentMenu `json:"persistent_menu,omitempty"`
-}
-
-// MessengerProfileField names a setting of the messenger profile.
-type MessengerProfileField string
-
-// Messenger profile fields.
-const (
-	ProfileIceBreakers    MessengerProfileField = "ice_breakers"
-	ProfilePersistentMenu MessengerProfileField = "persistent_menu"
-)
-
-func profileFields(fields []MessengerProfileField) ([]string, error) {
-	if len(fields) == 0 {
-		fields = []MessengerProfileField{ProfileIceBreakers, ProfilePersistentMenu}
-	}
-	out := make([]string, 0, len(fields))
-	for _, f := range fields {
-		if f != ProfileIceBreakers && f != ProfilePersistentMenu {
-			return nil, &ValidationError{Field: "fields", Rule: fmt.Sprintf("unknown messenger profile field %q", f)}
-		}
-		out = append(out, string(f))
-	}
-	return out, nil
-}
-
-// MessengerProfile returns the account's ice breakers and persistent menu
-// (or only the fields named).
-//
-// Meta API: GET /{ig-user-id}/messenger_profile
-func (s *MessagingService) MessengerProfile(ctx context.Context, accountID string, fields ...MessengerProfileField) (*MessengerProfile, error) {
-	if err := checkID("account id", accountID); err != nil {
-		return nil, err
-	}
-	names, err := profileFields(fields)
-	if err != nil {
-		return nil, err
-	}
-	q := url.Values{"fields": {strings.Join(names, ",")}, "platform": {"instagram"}}
-	var out struct {
-		Data []json.RawMessage `json:"data"`
-	}
-	if err := s.client.get(ctx, pathEscape(accountID)+"/messenger_profile", q, &out); err != nil {
-		return nil, err
-	}
-	p := new(MessengerProfile)
-	for _, raw := range out.Data {
-		if err := p.merge(raw); err != nil {
-			return nil, &DecodeError{Method: "GET", Path: accountID + "/messenger_profile", Err: err}
-		}
-	}
-	return p, nil
-}
-
-// merge adds one entry of the GET answer. Meta answers either one object
-// per profile ({"ice_breakers": [...], "persistent_menu": [...]}) or, for
-// ice breakers alone, one object per locale ({"call_to_actions": [...],
-// "locale": ...}); older setups list questions without locales.
-func (p *MessengerProfile) merge(raw json.RawMessage) error {
-	var entry struct {
-		IceBreakers    []json.RawMessage `json:"ice_breakers"`
-		PersistentMenu []PersistentMenu  `json:"persistent_menu"`
-		CallToActions  []IceBreaker      `json:"call_to_actions"`
-		Locale         string            `json:"locale"`
-	}
-	if err := json.Unmarshal(raw, &entry); err != nil {
-		return err
-	}
-	if entry.CallToActions != nil {
-		p.IceBreakers = append(p.IceBreakers, IceBreakers{Locale: entry.Locale, CallToActions: entry.CallToActions})
-	}
-	var legacy []IceBreaker
-	for _, ib := range entry.IceBreakers {
-		var v struct {
-			IceBreakers
-			IceBreaker
-		}
-		if err := json.Unmarshal(ib, &v); err != nil {
-			return err
-		}
-		if v.CallToActions != nil {
-			p.IceBreakers = append(p.IceBreakers, v.IceBreakers)
-		} else if v.Question != "" {
-			legacy = append(legacy, v.IceBreaker)
-		}
-	}
-	if len(legacy) > 0 {
-		p.IceBreakers = append(p.IceBreakers, IceBreakers{Locale: "default", CallToActions: legacy})
-	}
-	p.PersistentMenu = append(p.PersistentMenu, entry.PersistentMenu...)
-	return nil
-}
-
-// validate checks p against Meta's rules and fills empty locales with
-// "default".
-func (p *MessengerProfile) validate() (*MessengerProfile, error) {
-	if p == nil || (p.IceBreakers == nil && p.PersistentMenu == nil) {
-		return nil, &ValidationError{Field: "messenger_profile", Rule: "must set ice_breakers or persistent_menu"}
-	}
-	out := &MessengerProfile{}
-	if p.IceBreakers != nil {
-		hasDefault := false
-		for i, ib := range p.IceBreakers {
-			field := fmt.Sprintf("ice_breakers[%d]", i)
-			if ib.Locale == "" {
-				ib.Locale = "default"
-			}
-			hasDefault = hasDefault || ib.Locale == "default"
-			if n := len(ib.CallToActions); n == 0 || n > MaxIceBreakers {
-				return nil, &ValidationError{Field: field + ".call_to_actions", Rule: fmt.Sprintf("must hold 1 to %d questions, got %d", MaxIceBreakers, n)}
-			}
-			for j, q := range ib.CallToActions {
-				if strings.TrimSpace(q.Question) == "" {
-					return nil, &ValidationError{Field: fmt.Sprintf("%s.call_to_actions[%d].question", field, j), Rule: "must not be empty"}
-				}
-			}
-			out.IceBreakers = append(out.IceBreakers, ib)
-		}
-		if !hasDefault {
-			return nil, &ValidationError{Field: "ice_breakers", Rule: `must include the "default" locale`}
-		}
-	}
-	if p.PersistentMenu != nil {
-		hasDefault := false
-		for i, m := range p.PersistentMenu {
-			field := fmt.Sprintf("persistent_menu[%d]", i)
-			if m.Locale == "" {
-				m.Locale = "default"
-			}
-			hasDefault = hasDefault || m.Locale == "default"
-			if len(m.CallToActions) == 0 {
-				return nil, &ValidationError{Field: field + ".call_to_actions", Rule: "must not be empty"}
-			}
-			for j, it := range m.CallToActions {
-				if err := checkButton(fmt.Sprintf("%s.call_to_actions[%d]", field, j), it.Type, it.Title, it.URL, it.Payload); err != nil {
-					return nil, err
-				}
-			}
-			out.PersistentMenu = append(out.PersistentMenu, m)
-		}
-		if !hasDefault {
-			return nil, &ValidationError{Field: "persistent_menu", Rule: `must include the "default" locale`}
-		}
-	}
-	return out, nil
-}
-
-// profileResult is Meta's answer to messenger profile writes.
-type profileResult struct {
-	Result string `json:"result"`
-}
-
-// SetMessengerProfile sets the ice breakers and/or the persistent menu of
-// the account; a nil field is left as it is. It is validated first: at
-// most MaxIceBreakers questions per locale, a "default" locale, menu items
-// with a title and a payload or URL. It is a POST on the messenger_profile
-// edge.
-//
-// Meta API: POST /{ig-user-id}/messenger_profile
-func (s *MessagingService) SetMessengerProfile(ctx context.Context, accountID string, p *MessengerProfile) error {
-	if err := checkID("account id", accountID); err != nil {
-		return err
-	}
-	clean, err := p.validate()
-	if err != nil {
-		return err
-	}
-	body := struct {
-		Platform string `json:"platform"`
-		*MessengerProfile
-	}{"instagram", clean}
-	var out profileResult
-	return s.client.post(ctx, pathEscape(accountID)+"/messenger_profile", url.Values{"platform": {"instagram"}}, JSONBody(body), &out)
-}
-
-// SetIceBreakers replaces the account's ice breakers (a POST on the
-// messenger_profile edge).
-//
-// Meta API: POST /{ig-user-id}/messenger_profile
-func (s *MessagingService) SetIceBreakers(ctx context.Context, accountID string, iceBreakers ...IceBreakers) error {
-	if iceBreakers == nil {
-		iceBreakers = []IceBreakers{}
-	}
-	return s.SetMessengerProfile(ctx, accountID, &MessengerProfile{IceBreakers: iceBreakers})
-}
-
-// SetPersistentMenu replaces the account's persistent menu (a POST on the
-// messenger_profile edge).
-//
-// Meta API: POST /{ig-user-id}/messenger_profile
-func (s *MessagingService) SetPersistentMenu(ctx context.Context, accountID string, menus ...PersistentMenu) error {
-	if menus == nil {
-		menus = []PersistentMenu{}
-	}
-	return s.SetMessengerProfile(ctx, accountID, &MessengerProfile{PersistentMenu: menus})
-}
-
-// DeleteMessengerProfile removes the named settings (all of them when none
-// is named) from the account, with a DELETE on the messenger_profile edge.
-//
-// Meta API: DELETE /{ig-user-id}/messenger_profile
-func (s *MessagingService) DeleteMessengerProfile(ctx context.Context, accountID string, fields ...MessengerProfileField) error {
-	if err := checkID("account id", accountID); err != nil {
-		return err
-	}
-	names, err := profileFields(fields)
-	if err != nil {
-		return err
-	}
-	body := struct {
-		Fields []string `json:"fields"`
-	}{names}
-	var out profileResult
-	return s.client.call(ctx, "DELETE", pathEscape(accountID)+"/messenger_profile", url.Values{"platform": {"instagram"}}, JSONBody(body), &out)
 }

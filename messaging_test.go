@@ -55,12 +55,13 @@ func TestMessagingSendBodies(t *testing.T) {
 				 "default_action":{"type":"web_url","url":"https://shop.example.com/tote"},
 				 "buttons":[{"type":"web_url","title":"Buy","url":"https://shop.example.com/tote/buy"},{"type":"postback","title":"Ask us","payload":"ASK_TOTE"}]}]}}}}`},
 		{"quick replies", instagram.TextMessage("Pick a size").WithQuickReplies(
-			instagram.TextQuickReply("Small", "SIZE_S"), instagram.TextQuickReply(long, "SHIP"),
-			instagram.QuickReply{ContentType: instagram.QuickReplyEmail}), nil,
+			instagram.TextQuickReply("Small", "SIZE_S"), instagram.TextQuickReply(long, "SHIP")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"text":"Pick a size","quick_replies":[
 				{"content_type":"text","title":"Small","payload":"SIZE_S"},
-				{"content_type":"text","title":"` + long + `","payload":"SHIP"},
-				{"content_type":"user_email"}]}}`},
+				{"content_type":"text","title":"` + long + `","payload":"SHIP"}]}}`},
+		{"button template", instagram.ButtonTemplateMessage("What next?", instagram.URLButton("Shop", "https://shop.example.com"), instagram.PostbackButton("Talk to us", "AGENT")), nil,
+			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"What next?",
+				"buttons":[{"type":"web_url","title":"Shop","url":"https://shop.example.com"},{"type":"postback","title":"Talk to us","payload":"AGENT"}]}}}}`},
 		{"reply to", instagram.TextMessage("Yes!"), &instagram.SendOptions{ReplyTo: "m_1"},
 			`{"recipient":{"id":"6543210987654321"},"message":{"text":"Yes!"},"reply_to":{"mid":"m_1"}}`},
 		{"human agent", instagram.TextMessage("An agent here"), &instagram.SendOptions{HumanAgent: true},

@@ -457,10 +457,6 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	"TagsService.Search": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error { _, err := e.fb.Tags.Search(ctx, e.user, "coke"); return err }
 	},
-	"TagsService.SearchWithQuota": func(ctx context.Context, e *metaEnv) func() error {
-		q := instagram.NewHashtagQuota()
-		return func() error { _, err := e.fb.Tags.SearchWithQuota(ctx, q, e.user, "coke"); return err }
-	},
 	"TagsService.TopMedia": func(ctx context.Context, e *metaEnv) func() error {
 		id := hashtag(ctx, e)
 		return func() error { _, err := e.fb.Tags.TopMedia(ctx, id, e.user, nil); return err }

@@ -89,9 +89,20 @@ var mediaMetricEnum = []string{"clips_replays_count", "comments", "content_views
 	"thread_replies", "thread_shares", "threads_media_clicks", "threads_reposts", "threads_views",
 	"total_comments", "total_interactions", "total_likes", "total_views", "video_views", "views"}
 
-// removedMetrics are the metrics Meta stopped serving in v22.0.
+// removedMetrics are the metrics Meta stopped serving in v22.0 (every
+// version since 2025-04-21).
 var removedMetrics = map[string]bool{"impressions": true, "plays": true, "clips_replays_count": true,
 	"ig_reels_aggregated_all_plays_count": true, "video_views": true}
+
+// removedV21Metrics are the account metrics Meta stopped serving in v21.0
+// (every version since 2025-01-08).
+var removedV21Metrics = map[string]bool{"profile_views": true, "website_clicks": true, "email_contacts": true,
+	"get_directions_clicks": true, "phone_call_clicks": true, "text_message_clicks": true}
+
+// retiredTimeframes are the timeframes engaged_audience_demographics and
+// reached_audience_demographics no longer take (every version since
+// 2024-08-19).
+var retiredTimeframes = []string{"last_14_days", "last_30_days", "last_90_days", "prev_month"}
 
 var insightPeriods = []string{"day", "week", "days_28", "month", "lifetime", "total_over_range"}
 
@@ -113,6 +124,10 @@ func errMetricRemoved(m string) *graphError {
 	return errParam("Starting from Graph API v22.0, the %s metric is no longer supported. Use views instead", m)
 }
 
+func errMetricRemovedV21(m string) *graphError {
+	return errParam("Starting from Graph API v21.0, the %s metric is no longer supported", m)
+}
+
 func errBreakdown(b, m string) *graphError {
 	return errParam("The breakdown %s is not supported for the metric %s", b, m)
 }
@@ -128,6 +143,9 @@ func metricList(c *call, enum []string) ([]string, *graphError) {
 		m = strings.TrimSpace(m)
 		if removedMetrics[m] {
 			return nil, errMetricRemoved(m)
+		}
+		if removedV21Metrics[m] {
+			return nil, errMetricRemovedV21(m)
 		}
 		if !slices.Contains(enum, m) {
 			return nil, errParam("metric[%d] must be one of the following values: %s", i, strings.Join(enum, ", "))
@@ -242,6 +260,10 @@ func accountInsights(c *call) {
 		if spec.demo {
 			if timeframe == "" {
 				c.fail(errParam("The metric %s requires the parameter timeframe", m))
+				return
+			}
+			if m != "follower_demographics" && slices.Contains(retiredTimeframes, timeframe) {
+				c.fail(errParam("The timeframe %s is no longer supported for the metric %s; use this_week or this_month", timeframe, m))
 				return
 			}
 			if len(breakdowns) == 0 {
@@ -493,6 +515,11 @@ func mediaInsights(c *call) {
 		c.fail(errParam("Incompatible period: media metrics support period=lifetime"))
 		return
 	}
+	metricType := c.param("metric_type")
+	if metricType != "" && metricType != "default" && metricType != "total_value" {
+		c.fail(errParam("metric_type must be one of the following values: default, total_value"))
+		return
+	}
 	breakdowns := commaList(c, "breakdown")
 	if len(breakdowns) > 1 {
 		c.fail(errParam("Media insights take at most one breakdown"))
@@ -509,6 +536,9 @@ func mediaInsights(c *call) {
 			set("values", []any{newObject().set("value", v)}).
 			set("title", mediaTitles[name]).
 			set("description", mediaTitles[name]+" of the media.")
+		if len(breakdowns) == 0 && metricType == "total_value" {
+			item.set("total_value", newObject().set("value", v))
+		}
 		if len(breakdowns) == 1 {
 			b := breakdowns[0]
 			if !slices.Contains(mediaBreakdowns[name], b) {

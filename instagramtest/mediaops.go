@@ -115,6 +115,11 @@ func setupMediaOps(s *Server) {
 			c.fail(errUnknownPath("/instagram_oembed"))
 			return
 		}
+		// Served to app and client tokens only.
+		if c.tok == nil || c.tok.kind != tokenApp {
+			c.fail(newError(http.StatusBadRequest, 200, 0, typeOAuth, "(#200) instagram_oembed requires an app access token or a client access token"))
+			return
+		}
 		raw := strings.TrimSpace(c.param("url"))
 		if raw == "" {
 			c.fail(errParam("The parameter url is required"))
@@ -134,24 +139,17 @@ func setupMediaOps(s *Server) {
 			c.fail(errParam("The url %s is not a public Instagram post that can be embedded", raw))
 			return
 		}
-		owner, _ := objectOf[*igUser](c.s, m.OwnerID)
 		hideCaption, _ := c.boolParam("hidecaption")
 		omitScript, _ := c.boolParam("omitscript")
 		all := newObject().
 			set("version", "1.0").
-			set("author_name", ownerName(owner)).
 			set("provider_name", "Instagram").
 			set("provider_url", "https://www.instagram.com/").
 			set("type", "rich").
 			set("width", width).
 			set("html", embedHTML(m, width, hideCaption, omitScript))
-		thumb := m.File
-		if m.Thumb != "" {
-			thumb = m.Thumb
-		}
-		if thumb != "" {
-			all.set("thumbnail_url", c.s.fileURL(thumb)).set("thumbnail_width", 640).set("thumbnail_height", 640)
-		}
+		// author_name, author_url and thumbnail_* are no longer returned
+		// since 2025-11-03, even when asked for.
 		sel, err := c.selection()
 		if err != nil {
 			c.fail(err)
@@ -164,6 +162,9 @@ func setupMediaOps(s *Server) {
 		out := newObject()
 		for _, f := range sel {
 			v, ok := all.get(f.name)
+			if removedOEmbedFields[f.name] {
+				continue
+			}
 			if !ok {
 				c.fail(errUnknownField(f.name, "InstagramOembed"))
 				return
@@ -174,12 +175,10 @@ func setupMediaOps(s *Server) {
 	})
 }
 
-func ownerName(u *igUser) string {
-	if u == nil {
-		return ""
-	}
-	return u.Username
-}
+// removedOEmbedFields are the oEmbed fields Meta stopped returning on
+// 2025-11-03.
+var removedOEmbedFields = map[string]bool{"author_name": true, "author_url": true,
+	"thumbnail_url": true, "thumbnail_width": true, "thumbnail_height": true}
 
 // mediaByPermalink finds an embeddable media (not a story, not a carousel
 // item) by its permalink, ignoring a query and a missing trailing slash.

@@ -57,16 +57,17 @@ func TestDeleteMediaWire(t *testing.T) {
 func TestOEmbedWire(t *testing.T) {
 	s := newTestServer(t)
 	m := s.Media()[0]
-	a := get(t, s, s.FacebookAccessToken, "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink)+"&maxwidth=400&fields=width,html,provider_name")
+	a := get(t, s, s.AppAccessToken(), "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink)+"&maxwidth=400&fields=width,html,provider_name,author_name,thumbnail_url")
 	require.Equal(t, http.StatusOK, a.Status, string(a.Raw))
 	assert.EqualValues(t, 400, a.JSON["width"])
 	assert.Equal(t, "Instagram", a.JSON["provider_name"])
 	assert.Len(t, a.JSON, 3)
 
-	a = get(t, s, s.FacebookAccessToken, "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink)+"&maxwidth=100")
+	assert.NotContains(t, a.JSON, "author_name", "removed 2025-11-03")
+	a = get(t, s, s.AppAccessToken(), "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink)+"&maxwidth=100")
 	code, _ := a.code(t)
 	assert.Equal(t, 100, code)
-	a = get(t, s, s.FacebookAccessToken, "/v25.0/instagram_oembed?url="+url.QueryEscape(s.Stories()[0].ID))
+	a = get(t, s, s.AppAccessToken(), "/v25.0/instagram_oembed?url="+url.QueryEscape(s.Stories()[0].ID))
 	code, _ = a.code(t)
 	assert.Equal(t, 100, code)
 	a = get(t, s, "", "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink))
@@ -74,4 +75,7 @@ func TestOEmbedWire(t *testing.T) {
 	assert.Equal(t, 104, code)
 	a = get(t, s, s.AppAccessToken(), "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink))
 	assert.Equal(t, http.StatusOK, a.Status, "an app token works")
+	a = get(t, s, s.FacebookAccessToken, "/v25.0/instagram_oembed?url="+url.QueryEscape(m.Permalink))
+	code, _ = a.code(t)
+	assert.Equal(t, 200, code, "a user token is refused")
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Messaging.
@@ -485,6 +486,8 @@ type (
 		ID           string            `json:"id"`
 		TemplateType string            `json:"template_type"`
 		Elements     []json.RawMessage `json:"elements"`
+		Text         string            `json:"text"`
+		Buttons      []json.RawMessage `json:"buttons"`
 	}
 	wireAttachment struct {
 		Type    string       `json:"type"`
@@ -615,6 +618,8 @@ func (c *call) checkMessage(account string, w *wireMessage) (*dm, *graphError) {
 				return nil, errParam("param message[quick_replies][title] must be non-empty")
 			}
 		case "user_phone_number", "user_email":
+			// Disabled on Instagram since 2026-10-05.
+			return nil, errParam("Quick replies of content_type %s are not supported on Instagram", q.ContentType)
 		default:
 			return nil, errParam("Invalid quick reply content_type %q", q.ContentType)
 		}
@@ -651,6 +656,13 @@ func (c *call) checkMessage(account string, w *wireMessage) (*dm, *graphError) {
 		case "like_heart":
 			m.Attachments = append(m.Attachments, dmAttachment{Type: "like_heart"})
 		case "template":
+			if a.Payload != nil && a.Payload.TemplateType == "button" {
+				if a.Payload.Text == "" || utf8.RuneCountInString(a.Payload.Text) > 640 || len(a.Payload.Buttons) == 0 || len(a.Payload.Buttons) > 3 || len(a.Payload.Elements) > 0 {
+					return nil, errParam("A button template needs template_type button, a text of at most 640 characters and 1 to 3 buttons")
+				}
+				m.Attachments = append(m.Attachments, dmAttachment{Type: "template"})
+				continue
+			}
 			if a.Payload == nil || a.Payload.TemplateType != "generic" || len(a.Payload.Elements) == 0 || len(a.Payload.Elements) > 10 {
 				return nil, errParam("A generic template needs template_type generic and 1 to 10 elements")
 			}
@@ -933,13 +945,17 @@ func (s *Server) getMessengerProfile(c *call) {
 }
 
 type wireLocale struct {
-	Locale        string            `json:"locale"`
-	CallToActions []json.RawMessage `json:"call_to_actions"`
-	Question      string            `json:"question"`
+	Locale                string            `json:"locale"`
+	CallToActions         []json.RawMessage `json:"call_to_actions"`
+	Question              string            `json:"question"`
+	ComposerInputDisabled *bool             `json:"composer_input_disabled"`
 }
 
 // checkLocales validates ice_breakers or persistent_menu entries.
-func checkLocales(field string, raw json.RawMessage) *graphError {
+//
+// With Instagram Login (onInstagram) the persistent menu takes neither
+// composer_input_disabled nor webview_height_ratio.
+func checkLocales(field string, raw json.RawMessage, h hostSet) *graphError {
 	var entries []wireLocale
 	if err := json.Unmarshal(raw, &entries); err != nil || len(entries) == 0 {
 		return errParam("param %s must be a non-empty array", field)
@@ -959,6 +975,19 @@ func checkLocales(field string, raw json.RawMessage) *graphError {
 		}
 		if field == "ice_breakers" && len(e.CallToActions) > maxIceBreakers {
 			return errParam("At most %d ice breakers can be set per locale", maxIceBreakers)
+		}
+		if field == "persistent_menu" && h == onInstagram {
+			if e.ComposerInputDisabled != nil {
+				return errParam("param persistent_menu[composer_input_disabled] is not available for Instagram")
+			}
+			for _, item := range e.CallToActions {
+				var it struct {
+					Ratio *string `json:"webview_height_ratio"`
+				}
+				if json.Unmarshal(item, &it) == nil && it.Ratio != nil {
+					return errParam("param persistent_menu[call_to_actions][webview_height_ratio] is not available for Instagram")
+				}
+			}
 		}
 	}
 	switch {
@@ -985,7 +1014,7 @@ func (s *Server) postMessengerProfile(c *call) {
 			c.fail(errParam("param %s must be a JSON array", f))
 			return
 		} else if ok {
-			if err := checkLocales(f, raw); err != nil {
+			if err := checkLocales(f, raw, c.host()); err != nil {
 				c.fail(err)
 				return
 			}

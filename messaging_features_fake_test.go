@@ -1,0 +1,111 @@
+package instagram_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/igsdk/instagram"
+)
+
+// rawPost sends a form POST through the client without the SDK's
+// validation, as a client that skips it would.
+func rawPost(t *testing.T, c *instagram.Client, path string, form url.Values) error {
+	t.Helper()
+	req, err := c.NewRequest(context.Background(), "POST", path, nil, form)
+	require.NoError(t, err)
+	_, err = c.Do(req, nil)
+	return err
+}
+
+func TestContactQuickRepliesRefused(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana := srv.ContactID("ana.makes")
+	srv.SimulateIncomingMessage(ana, "Hi")
+	for _, qt := range []instagram.QuickReplyType{instagram.QuickReplyPhoneNumber, instagram.QuickReplyEmail} {
+		msg := instagram.TextMessage("How can we reach you?").WithQuickReplies(instagram.QuickReply{ContentType: qt})
+		err := msg.Validate()
+		require.ErrorIs(t, err, instagram.ErrValidation, qt)
+		assert.Contains(t, err.Error(), "2026-10-05")
+		_, err = c.Messaging.Send(ctx, srv.UserID, ana, msg, nil)
+		require.ErrorIs(t, err, instagram.ErrValidation, qt)
+
+		// Sent anyway, the server refuses it as Meta does.
+		err = rawPost(t, c, srv.UserID+"/messages", url.Values{
+			"recipient": {`{"id":"` + ana + `"}`},
+			"message":   {`{"text":"How can we reach you?","quick_replies":[{"content_type":"` + string(qt) + `"}]}`},
+		})
+		var apiErr *instagram.Error
+		require.ErrorAs(t, err, &apiErr, qt)
+		assert.Equal(t, 100, apiErr.Code)
+		assert.Contains(t, apiErr.Message, "not supported on Instagram")
+	}
+}
+
+func TestButtonTemplateOnFakeServer(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana := srv.ContactID("ana.makes")
+	srv.SimulateIncomingMessage(ana, "Hi")
+	msg := instagram.ButtonTemplateMessage("What would you like to do?",
+		instagram.URLButton("Shop", "https://shop.example.com"), instagram.PostbackButton("Talk to us", "AGENT"))
+	res, err := c.Messaging.Send(ctx, srv.UserID, ana, msg, nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.MessageID)
+
+	for name, bad := range map[string]*instagram.Message{
+		"no text":      instagram.ButtonTemplateMessage("", instagram.PostbackButton("A", "A")),
+		"no buttons":   instagram.ButtonTemplateMessage("Pick"),
+		"four buttons": instagram.ButtonTemplateMessage("Pick", instagram.PostbackButton("A", "A"), instagram.PostbackButton("B", "B"), instagram.PostbackButton("C", "C"), instagram.PostbackButton("D", "D")),
+		"bad button":   instagram.ButtonTemplateMessage("Pick", instagram.URLButton("Shop", "")),
+	} {
+		_, err := c.Messaging.Send(ctx, srv.UserID, ana, bad, nil)
+		assert.ErrorIs(t, err, instagram.ErrValidation, name)
+	}
+	err = rawPost(t, c, srv.UserID+"/messages", url.Values{
+		"recipient": {`{"id":"` + ana + `"}`},
+		"message":   {`{"attachment":{"type":"template","payload":{"template_type":"button","text":"Pick","buttons":[]}}}`},
+	})
+	var apiErr *instagram.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "button template")
+}
+
+func TestPersistentMenuOptionsPerLogin(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	composer := []instagram.PersistentMenu{{Locale: "default", ComposerInputDisabled: true, CallToActions: []instagram.MenuItem{
+		{Type: instagram.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
+	}}}
+	ratio := []instagram.PersistentMenu{{CallToActions: []instagram.MenuItem{
+		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com", WebviewHeightRatio: "tall"},
+	}}}
+	for _, m := range [][]instagram.PersistentMenu{composer, ratio} {
+		err := c.Messaging.SetPersistentMenu(ctx, srv.UserID, m...)
+		require.ErrorIs(t, err, instagram.ErrValidation)
+		assert.Contains(t, err.Error(), "Instagram Login")
+	}
+	assert.NotContains(t, srv.MessengerProfile(), "persistent_menu", "nothing was sent")
+
+	// Sent anyway on graph.instagram.com, the server refuses both.
+	for _, menu := range []string{
+		`[{"locale":"default","composer_input_disabled":true,"call_to_actions":[{"type":"postback","title":"A","payload":"A"}]}]`,
+		`[{"locale":"default","call_to_actions":[{"type":"web_url","title":"Shop","url":"https://shop.example.com","webview_height_ratio":"tall"}]}]`,
+	} {
+		err := rawPost(t, c, srv.UserID+"/messenger_profile", url.Values{"platform": {"instagram"}, "persistent_menu": {menu}})
+		var apiErr *instagram.Error
+		require.ErrorAs(t, err, &apiErr, menu)
+		assert.Contains(t, apiErr.Message, "not available for Instagram")
+	}
+
+	// With Facebook Login the Page's menu takes them.
+	pageClient, err := instagram.NewClient(instagram.WithAccessToken(srv.PageAccessToken),
+		instagram.WithPlatform(instagram.FacebookLogin), instagram.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	require.NoError(t, pageClient.Messaging.SetPersistentMenu(ctx, srv.PageID, composer...))
+	require.NoError(t, pageClient.Messaging.SetPersistentMenu(ctx, srv.PageID, ratio...))
+}
