@@ -166,8 +166,8 @@ func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, field
 // Unsubscribe removes the calling app's subscription from the account
 // (DELETE on the same edge). accountID is as for SubscribedApps.
 //
-// Meta API: GET /{ig-user-id}/subscribed_apps
-// Meta API: POST /{page-id}/subscribed_apps
+// Meta API: DELETE /{ig-user-id}/subscribed_apps
+// Meta API: DELETE /{page-id}/subscribed_apps
 func (s *WebhooksService) Unsubscribe(ctx context.Context, accountID string) error {
 	if err := checkID("accountID", accountID); err != nil {
 		return err
