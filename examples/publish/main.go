@@ -45,6 +45,9 @@ func main() {
 type request struct {
 	image, video, reel, story, carousel string
 	opts                                instagram.PublishOptions
+	// account is the Instagram account to publish to; empty means the
+	// token's own (Users.Me).
+	account string
 }
 
 // run is the program; it returns the exit code.
@@ -87,7 +90,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		srv := instagramtest.NewServer()
 		defer srv.Close()
 		fmt.Fprintf(stderr, "INSTAGRAM_ACCESS_TOKEN is not set: publishing to a fake Instagram API running in this process at %s\n", srv.URL)
-		opts = append(opts, instagram.WithAccessToken(srv.AccessToken), instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL))
+		// Uploading a video file (resumable upload) is documented for
+		// Facebook Login only, so the fake is reached the Facebook Login
+		// way, with the Page token, on the account's id.
+		opts = append(opts, instagram.WithAccessToken(srv.FacebookAccessToken), instagram.WithPlatform(instagram.FacebookLogin),
+			instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL))
+		r.account = srv.UserID
 		r.opts.Wait.Interval = 50 * time.Millisecond
 	} else {
 		opts = append(opts, instagram.WithAccessToken(token))
@@ -116,9 +124,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // publish runs the one call the request asks for.
 func publish(ctx context.Context, client *instagram.Client, r *request) (*instagram.Media, error) {
-	me, err := client.Users.Me(ctx, &instagram.GetOptions{Fields: []string{"id"}})
-	if err != nil {
-		return nil, err
+	me := &instagram.User{ID: r.account}
+	if me.ID == "" {
+		var err error
+		if me, err = client.Users.Me(ctx, &instagram.GetOptions{Fields: []string{"id"}}); err != nil {
+			return nil, err
+		}
 	}
 	var closers []io.Closer
 	defer func() {
