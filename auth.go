@@ -150,6 +150,12 @@ type OAuthConfig struct {
 	// APIVersion is the version in the default Facebook dialog URL;
 	// default DefaultAPIVersion.
 	APIVersion string
+	// ConfigID is the configuration id of Facebook Login for Business
+	// (App Dashboard > Facebook Login for Business > Configurations). When
+	// set, the authorization URL carries config_id and no scope: the
+	// permissions (and the token type) come from the configuration.
+	// Facebook Login only.
+	ConfigID string
 }
 
 // InstagramLoginConfig returns the configuration of Business Login for
@@ -164,6 +170,13 @@ func InstagramLoginConfig(clientID, clientSecret, redirectURL string, scopes ...
 func FacebookLoginConfig(clientID, clientSecret, redirectURL string, scopes ...Scope) *OAuthConfig {
 	return &OAuthConfig{Platform: FacebookLogin, ClientID: clientID, ClientSecret: clientSecret,
 		RedirectURL: redirectURL, Scopes: scopes}
+}
+
+// FacebookLoginForBusinessConfig returns the configuration of Facebook
+// Login for Business with a configuration id in place of scopes.
+func FacebookLoginForBusinessConfig(clientID, clientSecret, redirectURL, configID string) *OAuthConfig {
+	return &OAuthConfig{Platform: FacebookLogin, ClientID: clientID, ClientSecret: clientSecret,
+		RedirectURL: redirectURL, ConfigID: configID}
 }
 
 func (c *OAuthConfig) version() string {
@@ -218,18 +231,42 @@ func (c *OAuthConfig) OAuth2() *oauth2.Config {
 // AuthCodeURL returns the URL to send the user to. state must be an
 // unguessable value tied to the user's session (NewState makes one); check
 // it on the way back with ParseRedirect. opts add parameters such as
-// EnableFacebookLogin, ForceReauth or Rerequest.
+// EnableFacebookLogin, ForceAuthentication, ForceReauth or Rerequest. With
+// a ConfigID (Facebook Login for Business) the URL carries config_id and
+// no scope.
 //
 // Meta API: GET https://www.instagram.com/oauth/authorize
 // Meta API: GET https://www.facebook.com/{version}/dialog/oauth
 func (c *OAuthConfig) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
+	if c.ConfigID != "" && c.Platform == FacebookLogin {
+		cfg := c.OAuth2()
+		cfg.Scopes = nil
+		return cfg.AuthCodeURL(state, append([]oauth2.AuthCodeOption{oauth2.SetAuthURLParam("config_id", c.ConfigID)}, opts...)...)
+	}
 	return c.OAuth2().AuthCodeURL(state, opts...)
 }
 
+// flag01 is Meta's 0/1 form of a boolean authorize parameter.
+func flag01(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
 // EnableFacebookLogin sets enable_fb_login on Instagram's authorization
-// window: false hides the option to log in with Facebook (default true).
+// window, in Meta's documented form 0 or 1: false (0) hides the option to
+// log in with Facebook (Meta's default is 1).
 func EnableFacebookLogin(enable bool) oauth2.AuthCodeOption {
-	return oauth2.SetAuthURLParam("enable_fb_login", fmt.Sprint(enable))
+	return oauth2.SetAuthURLParam("enable_fb_login", flag01(enable))
+}
+
+// ForceAuthentication sets force_authentication on Instagram's
+// authorization window (0 or 1, as in the embed URLs of Meta's App
+// Dashboard): true (1) asks for the user's credentials even with an active
+// Instagram session.
+func ForceAuthentication(force bool) oauth2.AuthCodeOption {
+	return oauth2.SetAuthURLParam("force_authentication", flag01(force))
 }
 
 // ForceReauth sets force_reauth on Instagram's authorization window: true

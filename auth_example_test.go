@@ -19,7 +19,7 @@ func ExampleOAuthConfig_AuthCodeURL() {
 	// value keeps this output stable.
 	fmt.Println(cfg.AuthCodeURL("state-from-session", instagram.EnableFacebookLogin(false)))
 	// Output:
-	// https://www.instagram.com/oauth/authorize?client_id=990602627938098&enable_fb_login=false&redirect_uri=https%3A%2F%2Fapp.example%2Fauth%2F&response_type=code&scope=instagram_business_basic+instagram_business_content_publish&state=state-from-session
+	// https://www.instagram.com/oauth/authorize?client_id=990602627938098&enable_fb_login=0&redirect_uri=https%3A%2F%2Fapp.example%2Fauth%2F&response_type=code&scope=instagram_business_basic+instagram_business_content_publish&state=state-from-session
 }
 
 // The redirect handler of a web app: check the state, exchange the code,

@@ -77,7 +77,7 @@ func TestInstagramLoginFlowOnFakeServer(t *testing.T) {
 		instagram.ScopeInstagramBusinessBasic, instagram.ScopeInstagramBusinessManageComments)
 
 	state := instagram.NewState()
-	authURL := cfg.AuthCodeURL(state, instagram.EnableFacebookLogin(false), instagram.ForceReauth(true))
+	authURL := cfg.AuthCodeURL(state, instagram.EnableFacebookLogin(false), instagram.ForceAuthentication(true), instagram.ForceReauth(true))
 	au, err := url.Parse(authURL)
 	require.NoError(t, err)
 	q := au.Query()
@@ -86,7 +86,8 @@ func TestInstagramLoginFlowOnFakeServer(t *testing.T) {
 	assert.Equal(t, "code", q.Get("response_type"))
 	assert.Equal(t, "instagram_business_basic instagram_business_manage_comments", q.Get("scope"))
 	assert.Equal(t, state, q.Get("state"))
-	assert.Equal(t, "false", q.Get("enable_fb_login"))
+	assert.Equal(t, "0", q.Get("enable_fb_login"))
+	assert.Equal(t, "1", q.Get("force_authentication"))
 	assert.Equal(t, "true", q.Get("force_reauth"))
 
 	redirect := authorizeFake(t, authURL)

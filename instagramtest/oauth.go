@@ -157,6 +157,28 @@ func authorizeRoute(c *call, kind tokenKind) {
 		c.fail(errParam("response_type must be code"))
 		return
 	}
+	// Business Login for Instagram: enable_fb_login and
+	// force_authentication take 0 or 1 (true and false are tolerated).
+	for _, p := range []string{"enable_fb_login", "force_authentication"} {
+		if kind == tokenInstagram && c.hasParam(p) && !slices.Contains([]string{"0", "1", "true", "false"}, c.param(p)) {
+			c.fail(errParam("%s must be 0 or 1", p))
+			return
+		}
+	}
+	scopes := splitScopes(c.param("scope"))
+	// Facebook Login for Business: config_id names a configuration whose
+	// permissions replace scope.
+	if c.hasParam("config_id") {
+		if kind != tokenFacebookUser {
+			c.fail(errParam("config_id is a parameter of Facebook Login for Business"))
+			return
+		}
+		if id := c.param("config_id"); id == "" || strings.Trim(id, "0123456789") != "" {
+			c.fail(errParam("Invalid config_id %q", id))
+			return
+		}
+		scopes = nil
+	}
 	q := u.Query()
 	if st.deny {
 		q.Set("error", "access_denied")
@@ -168,7 +190,7 @@ func authorizeRoute(c *call, kind tokenKind) {
 		}
 	} else {
 		code := newCode(st.rng)
-		st.codes[code] = &authCode{kind: kind, redirect: redirect, scopes: splitScopes(c.param("scope")), issued: c.s.now()}
+		st.codes[code] = &authCode{kind: kind, redirect: redirect, scopes: scopes, issued: c.s.now()}
 		q.Set("code", code)
 		if kind == tokenInstagram {
 			u.Fragment = "_"
