@@ -14,8 +14,10 @@
 // With INSTAGRAM_ACCESS_TOKEN set (an Instagram Login user token) it
 // publishes for real through graph.instagram.com, or INSTAGRAM_GRAPH_URL
 // (scheme and host) when set, and uploads to INSTAGRAM_UPLOAD_URL when set.
-// Without a token it publishes to the fake API of package instagramtest and
-// says so on stderr.
+// Local files need Facebook Login: set INSTAGRAM_LOGIN=facebook, a Facebook
+// user token and INSTAGRAM_USER_ID (the Instagram business account id).
+// Without a token it publishes to the fake API of package instagramtest,
+// with Facebook Login, and says so on stderr.
 package main
 
 import (
@@ -45,6 +47,7 @@ func main() {
 type request struct {
 	image, video, reel, story, carousel string
 	opts                                instagram.PublishOptions
+	userID                              string // empty: the token's own account (/me)
 }
 
 // run is the program; it returns the exit code.
@@ -87,10 +90,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		srv := instagramtest.NewServer()
 		defer srv.Close()
 		fmt.Fprintf(stderr, "INSTAGRAM_ACCESS_TOKEN is not set: publishing to a fake Instagram API running in this process at %s\n", srv.URL)
-		opts = append(opts, instagram.WithAccessToken(srv.AccessToken), instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL))
+		opts = append(opts, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithAccessToken(srv.FacebookAccessToken),
+			instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL))
+		r.userID = srv.UserID
 		r.opts.Wait.Interval = 50 * time.Millisecond
 	} else {
 		opts = append(opts, instagram.WithAccessToken(token))
+		if strings.EqualFold(strings.TrimSpace(getenv("INSTAGRAM_LOGIN")), "facebook") {
+			r.userID = strings.TrimSpace(getenv("INSTAGRAM_USER_ID"))
+			if r.userID == "" {
+				fmt.Fprintln(stderr, "publish: INSTAGRAM_LOGIN=facebook needs INSTAGRAM_USER_ID")
+				return 2
+			}
+			opts = append(opts, instagram.WithPlatform(instagram.FacebookLogin))
+		}
 		if u := strings.TrimSpace(getenv("INSTAGRAM_GRAPH_URL")); u != "" {
 			opts = append(opts, instagram.WithBaseURL(u))
 		}
@@ -116,9 +129,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // publish runs the one call the request asks for.
 func publish(ctx context.Context, client *instagram.Client, r *request) (*instagram.Media, error) {
-	me, err := client.Users.Me(ctx, &instagram.GetOptions{Fields: []string{"id"}})
-	if err != nil {
-		return nil, err
+	me := &instagram.User{ID: r.userID}
+	if me.ID == "" {
+		var err error
+		if me, err = client.Users.Me(ctx, &instagram.GetOptions{Fields: []string{"id"}}); err != nil {
+			return nil, err
+		}
 	}
 	var closers []io.Closer
 	defer func() {
