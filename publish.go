@@ -248,8 +248,10 @@ func (e *ReadBackError) Error() string {
 func (e *ReadBackError) Unwrap() error { return e.Err }
 
 // UserTag tags an Instagram user in a media. X and Y place the tag on an
-// image, from the top-left corner, each within 0-1; they are sent for
-// images only (videos, reels and stories tag without coordinates).
+// image, from the top-left corner, each within 0-1: required on feed
+// images, optional on stories (leave both 0 to let Instagram place the tag;
+// since 2025-07 Meta takes story tags without coordinates), and not sent
+// for videos and reels.
 type UserTag struct {
 	// Username is the tagged account's username.
 	Username string
@@ -307,6 +309,8 @@ type ContainerOptions struct {
 	AudioName string
 	// TrialParams makes a reel a trial reel (reels only).
 	TrialParams *TrialParams
+	// PublishExtras are the labels and caption add-ons of the post.
+	PublishExtras
 }
 
 // Limits Meta puts on container parameters, checked before any call (the
@@ -346,6 +350,11 @@ type containerBody struct {
 	ShareToFeed    *bool             `json:"share_to_feed,omitempty"`
 	AudioName      string            `json:"audio_name,omitempty"`
 	TrialParams    *TrialParams      `json:"trial_params,omitempty"`
+	IsAIGenerated  bool              `json:"is_ai_generated,omitempty"`
+	PaidPartner    bool              `json:"is_paid_partnership,omitempty"`
+	Poll           *PollAttachment   `json:"poll_attachment,omitempty"`
+	PollExtended   bool              `json:"is_poll_duration_extended,omitempty"`
+	CommentPrompt  bool              `json:"is_comment_prompt_used,omitempty"`
 }
 
 // tagJSON is one user tag on the wire.
@@ -373,7 +382,8 @@ func (o *ContainerOptions) body() containerBody {
 		IsCarouselItem: o.IsCarouselItem, Children: o.Children, Caption: o.Caption,
 		AltText: o.AltText, LocationID: o.LocationID, Collaborators: o.Collaborators,
 		CoverURL: o.CoverURL, ShareToFeed: o.ShareToFeed, AudioName: o.AudioName,
-		TrialParams: o.TrialParams,
+		TrialParams: o.TrialParams, IsAIGenerated: o.IsAIGenerated, PaidPartner: o.PaidPartnership,
+		Poll: o.Poll, PollExtended: o.PollDurationExtended, CommentPrompt: o.CommentPrompt,
 	}
 	if o.MediaType != "" && o.MediaType != ContainerImage {
 		b.MediaType = string(o.MediaType)
@@ -382,9 +392,12 @@ func (o *ContainerOptions) body() containerBody {
 		b.ThumbOffset = strconv.FormatInt(o.ThumbOffset.Milliseconds(), 10)
 	}
 	image := o.isImage()
+	story := o.MediaType == ContainerStories
 	for _, t := range o.UserTags {
 		j := tagJSON{Username: t.Username}
-		if image {
+		// x and y are required on feed images and optional on stories
+		// (where 0,0 would pin the tag to the top-left corner).
+		if (image && !story) || (story && (t.X != 0 || t.Y != 0)) {
 			x, y := t.X, t.Y
 			j.X, j.Y = &x, &y
 		}
@@ -419,7 +432,7 @@ func (s *MediaService) CreateContainer(ctx context.Context, userID string, opts 
 }
 
 func (s *MediaService) createContainer(ctx context.Context, userID string, opts *ContainerOptions) (*Container, error) {
-	if err := s.client.checkUploadType(opts); err != nil {
+	if err := s.client.checkForLogin(opts); err != nil {
 		return nil, err
 	}
 	c := new(Container)
@@ -798,6 +811,10 @@ type PublishOptions struct {
 	// AudioName names the audio of a reel or video.
 	AudioName string
 
+	// PublishExtras are the labels and caption add-ons (on a carousel they
+	// go on the album).
+	PublishExtras
+
 	// Wait bounds how each container is polled until it is ready.
 	Wait WaitOptions
 }
@@ -880,6 +897,7 @@ func containerFrom(mt ContainerMediaType, o *PublishOptions) ContainerOptions {
 		MediaType: mt, Caption: o.Caption, AltText: o.AltText, LocationID: o.LocationID,
 		UserTags: o.UserTags, ProductTags: o.ProductTags, Collaborators: o.Collaborators,
 		CoverURL: o.CoverURL, ThumbOffset: o.ThumbOffset, ShareToFeed: o.ShareToFeed, AudioName: o.AudioName,
+		PublishExtras: o.PublishExtras,
 	}
 }
 

@@ -37,6 +37,82 @@ func validateCaption(field, caption string) error {
 	return nil
 }
 
+// PublishExtras are the labels and caption add-ons of a post.
+type PublishExtras struct {
+	// IsAIGenerated applies Instagram's AI info label (is_ai_generated;
+	// both logins, since 2026-06-22). On a carousel it is set on the album
+	// only.
+	IsAIGenerated bool
+	// PaidPartnership applies the paid-partnership label
+	// (is_paid_partnership). Facebook Login only.
+	PaidPartnership bool
+	// Poll attaches a caption poll (poll_attachment): the caption is the
+	// question. Facebook Login only; feed images, carousels and reels (on
+	// the album, not its items), not stories; not with CommentPrompt.
+	Poll *PollAttachment
+	// PollDurationExtended runs the poll longer than the default
+	// (is_poll_duration_extended). Needs Poll.
+	PollDurationExtended bool
+	// CommentPrompt turns the caption into a prompt inviting answers in
+	// the comments (is_comment_prompt_used). Facebook Login only; same
+	// media as Poll, and not with Poll.
+	CommentPrompt bool
+}
+
+// PollAttachment is a caption poll: two to four options.
+type PollAttachment struct {
+	OptionA string `json:"option_a"`
+	OptionB string `json:"option_b"`
+	OptionC string `json:"option_c,omitempty"`
+	OptionD string `json:"option_d,omitempty"`
+}
+
+// validateExtras checks the labels and add-ons that do not depend on the
+// login.
+func (o *ContainerOptions) validateExtras(mt ContainerMediaType) error {
+	addOn := o.Poll != nil || o.CommentPrompt
+	switch {
+	case o.IsCarouselItem && (o.IsAIGenerated || o.PaidPartnership || addOn || o.PollDurationExtended):
+		return &ValidationError{Field: "is_ai_generated", Rule: "labels and caption add-ons go on the carousel album, not its items"}
+	case o.Poll != nil && o.CommentPrompt:
+		return &ValidationError{Field: "poll_attachment", Rule: "a post carries at most one caption add-on: a poll or a comment prompt"}
+	case o.PollDurationExtended && o.Poll == nil:
+		return &ValidationError{Field: "is_poll_duration_extended", Rule: "needs a poll_attachment"}
+	case addOn && mt == ContainerStories:
+		return &ValidationError{Field: "poll_attachment", Rule: "caption add-ons are not supported on stories"}
+	case addOn && strings.TrimSpace(o.Caption) == "":
+		return &ValidationError{Field: "caption", Rule: "a caption add-on needs a caption (the poll question or the prompt)"}
+	}
+	if p := o.Poll; p != nil {
+		if strings.TrimSpace(p.OptionA) == "" || strings.TrimSpace(p.OptionB) == "" {
+			return &ValidationError{Field: "poll_attachment", Rule: "a poll needs at least two options (option_a and option_b)"}
+		}
+		if p.OptionD != "" && strings.TrimSpace(p.OptionC) == "" {
+			return &ValidationError{Field: "poll_attachment.option_c", Rule: "fill option_c before option_d"}
+		}
+	}
+	return nil
+}
+
+// checkForLogin refuses what Meta documents for Facebook Login only: a
+// resumable container, caption add-ons and the paid-partnership label.
+func (c *Client) checkForLogin(opts *ContainerOptions) error {
+	if opts == nil || c.platform == FacebookLogin {
+		return nil
+	}
+	switch {
+	case opts.UploadType != "":
+		return errResumableNeedsFacebookLogin
+	case opts.Poll != nil || opts.PollDurationExtended:
+		return &ValidationError{Field: "poll_attachment", Rule: "caption polls are available with Instagram API with Facebook Login only"}
+	case opts.CommentPrompt:
+		return &ValidationError{Field: "is_comment_prompt_used", Rule: "comment prompts are available with Instagram API with Facebook Login only"}
+	case opts.PaidPartnership:
+		return &ValidationError{Field: "is_paid_partnership", Rule: "the paid-partnership label is available with Instagram API with Facebook Login only"}
+	}
+	return nil
+}
+
 func inUnit(v float64) bool { return !math.IsNaN(v) && v >= 0 && v <= 1 }
 
 // Validate checks the options against Meta's rules for containers and
@@ -130,6 +206,9 @@ func (o *ContainerOptions) Validate() error {
 		if mt == ContainerCarousel || !o.isImage() {
 			return &ValidationError{Field: "alt_text", Rule: "only images take alt text"}
 		}
+		if mt == ContainerStories {
+			return &ValidationError{Field: "alt_text", Rule: "not supported on stories (feed images only)"}
+		}
 		if n := utf8.RuneCountInString(o.AltText); n > MaxAltTextLength {
 			return &ValidationError{Field: "alt_text", Rule: fmt.Sprintf("at most %d characters (has %d)", MaxAltTextLength, n)}
 		}
@@ -145,6 +224,9 @@ func (o *ContainerOptions) Validate() error {
 		if image && (!inUnit(t.X) || !inUnit(t.Y)) {
 			return &ValidationError{Field: f, Rule: "x and y must be within 0 and 1"}
 		}
+	}
+	if err := o.validateExtras(mt); err != nil {
+		return err
 	}
 	if mt == ContainerCarousel && len(o.UserTags) > 0 {
 		return &ValidationError{Field: "user_tags", Rule: "tag users on the carousel items, not on the album"}

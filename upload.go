@@ -66,15 +66,6 @@ const maxStalledUploads = 5
 var errResumableNeedsFacebookLogin = &ValidationError{Field: "upload_type",
 	Rule: "resumable uploads (rupload.facebook.com) are documented for Instagram API with Facebook Login only; with Instagram Login host the video at a public HTTPS address and set VideoSource.URL (video_url)"}
 
-// checkUploadType refuses a resumable container where Meta does not
-// document one.
-func (c *Client) checkUploadType(opts *ContainerOptions) error {
-	if opts != nil && opts.UploadType != "" && c.platform != FacebookLogin {
-		return errResumableNeedsFacebookLogin
-	}
-	return nil
-}
-
 // uploadURIKey carries the upload address Meta returned with a container
 // (its "uri") to the upload calls.
 type uploadURIKey struct{}

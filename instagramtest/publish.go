@@ -59,6 +59,13 @@ type container struct {
 	ThumbOffset    int
 	ShareToFeed    *bool
 	AudioName      string
+	// Labels and caption add-ons (the add-ons and the paid-partnership
+	// label are Facebook Login only).
+	AIGenerated     bool
+	PaidPartnership bool
+	Poll            map[string]string
+	PollExtended    bool
+	CommentPrompt   bool
 
 	Created     time.Time
 	ReadyFrom   time.Time // processing starts: creation, or the upload's end
@@ -341,6 +348,23 @@ func createContainer(c *call) {
 		c.fail(errParam("Param user_tags must be a JSON array of {username, x, y}"))
 		return
 	}
+	// is_ai_generated: both logins (changelog 2026-06-22). Caption add-ons
+	// (2026-09-28) and the paid-partnership label (2026-04-22): Facebook
+	// Login only, so graph.instagram.com refuses them.
+	for _, p := range []string{"poll_attachment", "is_poll_duration_extended", "is_comment_prompt_used", "is_paid_partnership"} {
+		if c.hasParam(p) && c.host() == onInstagram {
+			c.fail(errParam("The parameter %s is not supported with Instagram API with Instagram Login.", p))
+			return
+		}
+	}
+	if _, err := c.decodeParam("poll_attachment", &ct.Poll); err != nil {
+		c.fail(errParam("Param poll_attachment must be a JSON object {option_a, option_b, option_c, option_d}"))
+		return
+	}
+	ct.AIGenerated, _ = c.boolParam("is_ai_generated")
+	ct.PaidPartnership, _ = c.boolParam("is_paid_partnership")
+	ct.PollExtended, _ = c.boolParam("is_poll_duration_extended")
+	ct.CommentPrompt, _ = c.boolParam("is_comment_prompt_used")
 	var tags []struct {
 		ProductID string   `json:"product_id"`
 		X         *float64 `json:"x"`
@@ -380,6 +404,36 @@ func failText(ct *container) string {
 		return "Error: Media upload has failed with error code 2207026"
 	}
 	return "Error: Media upload has failed with error code 2207052"
+}
+
+// checkAddOns applies the caption add-on rules of Meta's "Caption add-ons"
+// page (2026-09-28) and the carousel rule of is_ai_generated.
+func checkAddOns(ct *container) *graphError {
+	addOn := ct.Poll != nil || ct.CommentPrompt
+	switch {
+	case ct.IsCarouselItem && (ct.AIGenerated || ct.PaidPartnership || addOn):
+		return errParam("Set is_ai_generated, is_paid_partnership and caption add-ons on the carousel container, not on its items.")
+	case ct.Poll != nil && ct.CommentPrompt:
+		return errParam("A media can carry at most one caption add-on.")
+	case ct.PollExtended && ct.Poll == nil:
+		return errParam("is_poll_duration_extended requires poll_attachment.")
+	case addOn && ct.MediaType == "STORIES":
+		return errParam("Caption add-ons are not supported on stories.")
+	case addOn && strings.TrimSpace(ct.Caption) == "":
+		return errParam("A caption add-on requires a non-empty caption.")
+	}
+	if ct.Poll != nil {
+		n := 0
+		for _, k := range []string{"option_a", "option_b", "option_c", "option_d"} {
+			if strings.TrimSpace(ct.Poll[k]) != "" {
+				n++
+			}
+		}
+		if n < 2 || n > 4 || ct.Poll["option_a"] == "" || ct.Poll["option_b"] == "" {
+			return errParam("The poll_attachment object must contain at least 2 options and no more than 4 options.")
+		}
+	}
+	return nil
 }
 
 // checkContainer applies Meta's container rules; callers hold s.mu.
@@ -446,6 +500,9 @@ func (s *Server) checkContainer(ct *container) *graphError {
 	if ct.AltText != "" && !image {
 		return errParam("alt_text is only supported for images.")
 	}
+	if ct.AltText != "" && ct.MediaType == "STORIES" {
+		return errParam("alt_text is not supported for stories.")
+	}
 	if utf8.RuneCountInString(ct.AltText) > 1000 {
 		return errParam("alt_text can have at most 1000 characters.")
 	}
@@ -453,9 +510,18 @@ func (s *Server) checkContainer(ct *container) *graphError {
 		if t.Username == "" {
 			return errParam("Param user_tags[%d] needs a username", i)
 		}
-		if image && (!inRange01(t.X) || !inRange01(t.Y)) {
+		// x and y are required on feed images and optional on stories
+		// (since 2025-07).
+		story := ct.MediaType == "STORIES"
+		if story && (t.X != nil || t.Y != nil) && (!inRange01(t.X) || !inRange01(t.Y)) {
 			return errParam("Param user_tags[%d] needs x and y between 0 and 1", i)
 		}
+		if image && !story && (!inRange01(t.X) || !inRange01(t.Y)) {
+			return errParam("Param user_tags[%d] needs x and y between 0 and 1", i)
+		}
+	}
+	if gerr := checkAddOns(ct); gerr != nil {
+		return gerr
 	}
 	if len(ct.ProductTags) > 5 {
 		return newError(http.StatusBadRequest, 100, 2207035, typeOAuth, "A media can have at most 5 product tags.")
@@ -753,6 +819,11 @@ func (s *Server) Container(id string) (Container, bool) {
 		params["share_to_feed"] = *ct.ShareToFeed
 	}
 	set("audio_name", ct.AudioName, ct.AudioName != "")
+	set("is_ai_generated", true, ct.AIGenerated)
+	set("is_paid_partnership", true, ct.PaidPartnership)
+	set("poll_attachment", ct.Poll, ct.Poll != nil)
+	set("is_poll_duration_extended", true, ct.PollExtended)
+	set("is_comment_prompt_used", true, ct.CommentPrompt)
 	return Container{
 		ID: ct.ID, MediaType: ct.MediaType, StatusCode: code, Status: text, Reads: ct.Reads,
 		Children: append([]string(nil), ct.Children...), PublishedMediaID: ct.PublishedID,

@@ -332,3 +332,46 @@ func TestPublishedExtrasAreKept(t *testing.T) {
 	assert.Equal(t, 0.25, *ex.UserTags[0].Y)
 	assert.Equal(t, []string{"ben", "cleo"}, ex.Collaborators)
 }
+
+// The fake answers Meta's refusals for stories and Facebook-only options.
+func TestContainerRulesForStoriesAndAddOns(t *testing.T) {
+	s := newTestServer(t)
+	story := url.Values{"media_type": {"STORIES"}, "image_url": {"https://cdn.example.com/s.jpg"}}
+
+	// Story tags need no coordinates; feed image tags do.
+	form := url.Values{"user_tags": {`[{"username":"ana"}]`}}
+	for k, v := range story {
+		form[k] = v
+	}
+	createContainerForm(t, s, form)
+	a := postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"image_url": {"https://cdn.example.com/f.jpg"}, "user_tags": {`[{"username":"ana"}]`}})
+	code, _ := a.code(t)
+	assert.Equal(t, 100, code)
+
+	// No alt text on stories.
+	form = url.Values{"alt_text": {"a cat"}}
+	for k, v := range story {
+		form[k] = v
+	}
+	a = postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", form)
+	code, _ = a.code(t)
+	assert.Equal(t, 100, code)
+	assert.Contains(t, a.graphErr(t)["message"], "stories")
+
+	// Caption add-ons and the paid-partnership label: Facebook Login only.
+	feed := url.Values{"image_url": {"https://cdn.example.com/f.jpg"}, "caption": {"Tea or coffee?"}, "poll_attachment": {`{"option_a":"Tea","option_b":"Coffee"}`}}
+	a = postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", feed)
+	code, _ = a.code(t)
+	assert.Equal(t, 100, code)
+	a = postForm(t, s, s.FacebookAccessToken, "/v25.0/"+s.UserID+"/media", feed)
+	require.Equalf(t, http.StatusOK, a.Status, "%s", a.Raw)
+	feed.Set("is_comment_prompt_used", "true")
+	a = postForm(t, s, s.FacebookAccessToken, "/v25.0/"+s.UserID+"/media", feed)
+	code, _ = a.code(t)
+	assert.Equal(t, 100, code, "one add-on per media")
+	a = postForm(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media", url.Values{"image_url": {"https://cdn.example.com/f.jpg"}, "is_paid_partnership": {"true"}})
+	code, _ = a.code(t)
+	assert.Equal(t, 100, code)
+	// is_ai_generated on both.
+	createContainerForm(t, s, url.Values{"image_url": {"https://cdn.example.com/f.jpg"}, "is_ai_generated": {"true"}})
+}

@@ -14,8 +14,10 @@
 // With INSTAGRAM_ACCESS_TOKEN set (an Instagram Login user token) it
 // publishes for real through graph.instagram.com, or INSTAGRAM_GRAPH_URL
 // (scheme and host) when set, and uploads to INSTAGRAM_UPLOAD_URL when set.
-// Without a token it publishes to the fake API of package instagramtest and
-// says so on stderr.
+// Local files need Facebook Login: set INSTAGRAM_LOGIN=facebook, a Facebook
+// user token and INSTAGRAM_USER_ID (the Instagram business account id).
+// Without a token it publishes to the fake API of package instagramtest,
+// with Facebook Login, and says so on stderr.
 package main
 
 import (
@@ -45,9 +47,7 @@ func main() {
 type request struct {
 	image, video, reel, story, carousel string
 	opts                                instagram.PublishOptions
-	// account is the Instagram account to publish to; empty means the
-	// token's own (Users.Me).
-	account string
+	userID                              string // empty: the token's own account (/me)
 }
 
 // run is the program; it returns the exit code.
@@ -90,15 +90,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		srv := instagramtest.NewServer()
 		defer srv.Close()
 		fmt.Fprintf(stderr, "INSTAGRAM_ACCESS_TOKEN is not set: publishing to a fake Instagram API running in this process at %s\n", srv.URL)
-		// Uploading a video file (resumable upload) is documented for
-		// Facebook Login only, so the fake is reached the Facebook Login
-		// way, with the Page token, on the account's id.
-		opts = append(opts, instagram.WithAccessToken(srv.FacebookAccessToken), instagram.WithPlatform(instagram.FacebookLogin),
+		opts = append(opts, instagram.WithPlatform(instagram.FacebookLogin), instagram.WithAccessToken(srv.FacebookAccessToken),
 			instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL))
-		r.account = srv.UserID
+		r.userID = srv.UserID
 		r.opts.Wait.Interval = 50 * time.Millisecond
 	} else {
 		opts = append(opts, instagram.WithAccessToken(token))
+		if strings.EqualFold(strings.TrimSpace(getenv("INSTAGRAM_LOGIN")), "facebook") {
+			r.userID = strings.TrimSpace(getenv("INSTAGRAM_USER_ID"))
+			if r.userID == "" {
+				fmt.Fprintln(stderr, "publish: INSTAGRAM_LOGIN=facebook needs INSTAGRAM_USER_ID")
+				return 2
+			}
+			opts = append(opts, instagram.WithPlatform(instagram.FacebookLogin))
+		}
 		if u := strings.TrimSpace(getenv("INSTAGRAM_GRAPH_URL")); u != "" {
 			opts = append(opts, instagram.WithBaseURL(u))
 		}
@@ -124,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // publish runs the one call the request asks for.
 func publish(ctx context.Context, client *instagram.Client, r *request) (*instagram.Media, error) {
-	me := &instagram.User{ID: r.account}
+	me := &instagram.User{ID: r.userID}
 	if me.ID == "" {
 		var err error
 		if me, err = client.Users.Me(ctx, &instagram.GetOptions{Fields: []string{"id"}}); err != nil {
