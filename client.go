@@ -722,8 +722,7 @@ func (c *Client) send(ctx context.Context, orig *http.Request, token, account st
 			slog.Int("status", hr.StatusCode), slog.Duration("duration", time.Since(start)))
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		apiErr := parseError(hr)
-		apiErr.scrub(c.requestSecrets(orig, token))
+		apiErr := parseError(hr, c.requestSecrets(orig, token))
 		retryAfter := parseRetryAfter(hr.Header.Get("Retry-After"))
 		if errors.Is(apiErr, ErrRateLimited) {
 			rl := c.limits.rejected(apiErr, usage, account, retryAfter)
