@@ -2,6 +2,7 @@ package instagram
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -311,6 +312,18 @@ func (e *ValidationError) Error() string {
 
 // Is matches ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+// errNilContext is what every method that takes a context returns for a
+// nil one, before doing anything else.
+var errNilContext error = &ValidationError{Field: "ctx", Rule: "must not be nil"}
+
+// checkCtx returns errNilContext for a nil ctx.
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	return nil
+}
 
 // maxErrorBody caps how much of an error answer is read.
 const maxErrorBody = 64 << 10

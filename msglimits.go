@@ -237,6 +237,9 @@ func noop() {}
 // than a window apart at Meta, however long the network or Meta took: a
 // burst never trips Meta's limit.
 func (l *msgLimiter) acquire(ctx context.Context, cat msgCategory, account string) (func(), error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -348,6 +348,9 @@ func (q *HashtagQuota) Load(userID string, at time.Time, hashtags ...string) {
 //
 // Meta API: GET /ig_hashtag_search
 func (s *TagsService) SearchWithQuota(ctx context.Context, quota *HashtagQuota, userID, name string) (*Hashtag, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if quota == nil {
 		return s.Search(ctx, userID, name)
 	}
