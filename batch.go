@@ -96,6 +96,9 @@ type BatchOptions struct {
 //
 // Meta API: POST /
 func (c *Client) Batch(ctx context.Context, ops []BatchOperation, opts *BatchOptions) ([]BatchResult, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if opts == nil {
 		opts = &BatchOptions{}
 	}
@@ -417,6 +420,9 @@ func getMany[T any](ctx context.Context, c *Client, ids []string, fields string)
 // Meta API: GET /{ig-media-id}
 // Meta API: POST /
 func (s *MediaService) GetMany(ctx context.Context, ids []string, opts *GetOptions) (map[string]*Media, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	q, err := withFields(opts, mediaFields)
 	if err != nil {
 		return nil, err

@@ -456,17 +456,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// pathEscape escapes one id or name for use as a path segment, so user input
-// can never reach a different endpoint.
+// pathEscape escapes one id or name for use as a path segment. Escaping
+// alone does not keep input on its endpoint (url.PathEscape leaves "." and
+// ".." as they are): checkID rejects such ids first, and resolve refuses any
+// path with a dot segment.
 func pathEscape(s string) string { return url.PathEscape(s) }
-
-// checkID reports a clear error for an empty id before any call is made.
-func checkID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return &ValidationError{Field: what, Rule: "must not be empty"}
-	}
-	return nil
-}
 
 // Success is Meta's {"success": true} answer to updates and deletes. Meta
 // sometimes sends the value as the string "true"; both decode.

@@ -118,6 +118,9 @@ func (c *Client) resolve(path string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instagram: invalid path %q", path)
 	}
+	if err := checkPathSegments(raw); err != nil {
+		return nil, err
+	}
 	u.Path, u.RawPath = p, raw
 	return &u, nil
 }
@@ -231,9 +234,6 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	}
 	return c.do(req.Context(), &request{method: req.Method, built: req}, v)
 }
-
-// errNilContext is returned by every method given a nil context.
-var errNilContext = &ValidationError{Field: "ctx", Rule: "must not be nil"}
 
 // do is the one function every call of the SDK goes through.
 func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
@@ -424,8 +424,7 @@ func (c *Client) attempt(ctx context.Context, orig *http.Request, token, account
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
 		hr.Body = body
-		apiErr := parseError(hr)
-		apiErr.scrub(c.requestSecrets(orig, token))
+		apiErr := parseError(hr, c.requestSecrets(orig, token))
 		retryAfter := min(retryAfterOf(hr.Header.Get("Retry-After"), c.limits.now()), c.limits.cfg.MaxBlock)
 		if errors.Is(apiErr, ErrRateLimited) {
 			return out, c.limits.rejected(ctx, apiErr, usage, account, retryAfter)

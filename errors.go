@@ -2,18 +2,24 @@ package instagram
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/oauth2"
 )
 
 // Sentinel errors for errors.Is. An *Error matches every sentinel that
@@ -316,13 +322,28 @@ func (e *ValidationError) Error() string {
 // Is matches ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
+// errNilContext is what every method that takes a context returns for a
+// nil one, before doing anything else.
+var errNilContext error = &ValidationError{Field: "ctx", Rule: "must not be nil"}
+
+// checkCtx returns errNilContext for a nil ctx.
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	return nil
+}
+
 // maxErrorBody caps how much of an error answer is read.
 const maxErrorBody = 64 << 10
 
-// parseError reads a non-2xx answer into an *Error.
-func parseError(hr *http.Response) *Error {
+// parseError reads a non-2xx answer into an *Error free of the request's
+// secrets: the whole body is scrubbed before any excerpt is cut from it.
+func parseError(hr *http.Response, secrets []string) *Error {
 	body, _ := io.ReadAll(io.LimitReader(hr.Body, maxErrorBody))
-	e := ParseErrorBody(hr.StatusCode, body)
+	forms := secretForms(secrets)
+	e := parseErrorBody(hr.StatusCode, body, forms)
+	e.scrubForms(forms)
 	return e
 }
 
@@ -331,6 +352,12 @@ func parseError(hr *http.Response) *Error {
 // ({"error_type", "code", "error_message"}), the legacy {"meta": {...}}
 // shape and anything else (kept as a short excerpt). It never fails.
 func ParseErrorBody(status int, body []byte) *Error {
+	return parseErrorBody(status, body, nil)
+}
+
+// parseErrorBody is ParseErrorBody with the literal secret forms (see
+// secretForms) removed from an excerpt before it is cut.
+func parseErrorBody(status int, body []byte, forms []string) *Error {
 	e := &Error{HTTPStatus: status}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
@@ -403,24 +430,49 @@ func ParseErrorBody(status int, body []byte) *Error {
 			}
 		}
 	}
-	e.Body = excerpt(trimmed)
+	e.Body = excerpt(trimmed, forms)
 	return e
 }
 
-// excerpt returns at most 200 bytes of valid UTF-8 text from b, with markup
-// tags and credentials removed.
-func excerpt(b []byte) string {
-	s := string(b)
+// maxExcerpt is the length of an error body's excerpt, in bytes.
+const maxExcerpt = 200
+
+// excerpt returns at most maxExcerpt bytes of valid UTF-8 text from b, with
+// markup tags and credentials removed. The secrets (in every form of
+// secretForms) and credential parameters are removed from the whole body
+// first, so a cut can never leave part of one; a trailing fragment that is
+// the start of a secret is dropped as well.
+func excerpt(b []byte, forms []string) string {
+	s := scrubSecrets(string(b), forms)
+	s = redact(s)
 	s = tagRE.ReplaceAllString(s, " ")
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200]
+	s = redact(s)
+	if len(s) > maxExcerpt {
+		s = s[:maxExcerpt]
 		for !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
-		s += "..."
+		s = dropSecretPrefix(redact(s), forms) + "..."
 	}
-	return redact(strings.ToValidUTF8(s, ""))
+	return strings.ToValidUTF8(s, "")
+}
+
+// dropSecretPrefix removes a trailing fragment of s that is the beginning of
+// one of the secrets of 8 bytes or more.
+func dropSecretPrefix(s string, forms []string) string {
+	for _, f := range forms {
+		if len(f) < 8 {
+			continue
+		}
+		for k := min(len(f)-1, len(s)); k >= 1; k-- {
+			if strings.HasSuffix(s, f[:k]) {
+				s = s[:len(s)-k]
+				break
+			}
+		}
+	}
+	return s
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)
@@ -486,15 +538,21 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 // text ("xaccess_token=..."); the short name "code" only as a whole word.
 var secretParamRE = regexp.MustCompile(`(?i)(access_token|client_secret|appsecret_proof|\bcode|fb_exchange_token|input_token|refresh_token|verify_token)=([^&\s"'<>]+)`)
 
+// secretFieldRE matches the distinctive credential names written as a
+// JSON field, a quoted attribute or with spaces around the separator:
+// {"access_token":"X"}, access_token="X", access_token: X.
+var secretFieldRE = regexp.MustCompile(`(?i)(access_token|client_secret|appsecret_proof|fb_exchange_token|input_token|refresh_token|verify_token)(\\?["']?\s*[:=]\s*\\?["']?)([^&\s"'<>,;}\\]+)`)
+
 // bearerRE matches credentials in Authorization-style text.
 var bearerRE = regexp.MustCompile(`(?i)\b(bearer|oauth)\s+[A-Za-z0-9._\-|%]{8,}`)
 
 // redact removes credentials from text meant for errors and logs.
 func redact(s string) string {
-	if !strings.ContainsRune(s, '=') && !strings.Contains(strings.ToLower(s), "bearer") && !strings.Contains(strings.ToLower(s), "oauth ") {
+	if !strings.ContainsAny(s, "=:") && !strings.Contains(strings.ToLower(s), "bearer") && !strings.Contains(strings.ToLower(s), "oauth ") {
 		return s
 	}
 	s = secretParamRE.ReplaceAllString(s, "${1}=REDACTED")
+	s = secretFieldRE.ReplaceAllString(s, "${1}${2}REDACTED")
 	return bearerRE.ReplaceAllString(s, "${1} REDACTED")
 }
 
@@ -514,7 +572,8 @@ func secretKey(k string) bool {
 }
 
 // scrubSecrets replaces every literal secret (at least 4 bytes long, so
-// that short values cannot mangle text) in s.
+// that short values cannot mangle text) in s. The secrets are taken as
+// given; callers that hold raw credentials pass them through secretForms.
 func scrubSecrets(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 && strings.Contains(s, sec) {
@@ -524,47 +583,161 @@ func scrubSecrets(s string, secrets []string) string {
 	return s
 }
 
-// scrub removes literal credentials from every text field of e.
-func (e *Error) scrub(secrets []string) {
-	e.Message = scrubSecrets(e.Message, secrets)
-	e.Type = scrubSecrets(e.Type, secrets)
-	e.UserTitle = scrubSecrets(e.UserTitle, secrets)
-	e.UserMessage = scrubSecrets(e.UserMessage, secrets)
-	e.Body = scrubSecrets(e.Body, secrets)
-}
-
-// scrubError returns err with its text free of credentials: url.Error's URL
-// loses its query and the literal secrets, if given, are replaced.
-func scrubError(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		u, perr := url.Parse(ue.URL)
-		clean := "request"
-		if perr == nil {
-			clean = redactPath(u)
+// secretForms returns the shapes in which a server may echo the secrets:
+// each as is, JSON-escaped, HTML-escaped, URL-encoded (query and path
+// style) and, for an app token APPID|SECRET, its secret half. Values under
+// 4 bytes are left out; the result is ordered longest first so that a
+// longer form is replaced before a shorter one inside it.
+func secretForms(secrets []string) []string {
+	seen := make(map[string]bool, len(secrets)*4)
+	var out []string
+	add := func(v string) {
+		if len(v) >= 4 && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
 		}
-		err = &url.Error{Op: ue.Op, URL: clean, Err: ue.Err}
 	}
+	var expand func(sec string, depth int)
+	expand = func(sec string, depth int) {
+		if len(sec) < 4 {
+			return
+		}
+		add(sec)
+		if b, err := json.Marshal(sec); err == nil {
+			add(string(b[1 : len(b)-1]))
+		}
+		add(html.EscapeString(sec))
+		add(url.QueryEscape(sec))
+		add(url.PathEscape(sec))
+		if _, half, ok := strings.Cut(sec, "|"); ok && depth == 0 && len(half) >= 8 {
+			expand(half, 1)
+		}
+	}
+	for _, sec := range secrets {
+		expand(sec, 0)
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// scrub removes literal credentials from every text field of e.
+func (e *Error) scrub(secrets []string) { e.scrubForms(secretForms(secrets)) }
+
+// scrubForms removes the given secret forms and credential parameters from
+// every text field of e.
+func (e *Error) scrubForms(forms []string) {
+	clean := func(s string) string { return redact(scrubSecrets(s, forms)) }
+	e.Message = clean(e.Message)
+	e.Type = clean(e.Type)
+	e.UserTitle = clean(e.UserTitle)
+	e.UserMessage = clean(e.UserMessage)
+	e.Body = clean(e.Body)
+	e.TraceID = clean(e.TraceID)
+}
+
+// scrubError returns err with every error of its chain free of credentials:
+// the literal secrets (in every form of secretForms) and credential
+// parameters are removed from the text of each error reachable with
+// errors.Unwrap, a url.Error's URL keeps only scheme, host and path, and an
+// *oauth2.RetrieveError stays reachable with errors.As with its body and
+// fields scrubbed. An error whose text is clean all the way down is
+// returned as is. Every place that wraps an error of the transport, a token
+// source or a store in an SDK error calls it.
+func scrubError(err error, secrets ...string) error {
+	out, _ := scrubChain(err, secretForms(secrets))
+	return out
+}
+
+// scrubChain rebuilds err's chain with scrubbed copies; changed reports
+// whether anything had to be replaced.
+func scrubChain(err error, forms []string) (out error, changed bool) {
+	if err == nil {
+		return nil, false
+	}
+	clean := func(s string) string { return redact(scrubSecrets(s, forms)) }
+	switch e := err.(type) {
+	case *url.Error:
+		u := "request"
+		if p, perr := url.Parse(e.URL); perr == nil {
+			u = redactPath(p)
+		}
+		inner, _ := scrubChain(e.Err, forms)
+		return &url.Error{Op: e.Op, URL: clean(u), Err: inner}, true
+	case *oauth2.RetrieveError:
+		c := *e
+		c.Body = []byte(clean(string(e.Body)))
+		c.ErrorCode = clean(e.ErrorCode)
+		c.ErrorDescription = clean(e.ErrorDescription)
+		c.ErrorURI = clean(e.ErrorURI)
+		if e.Response != nil {
+			r := *e.Response
+			r.Request, r.Body, r.Header, r.TLS = nil, http.NoBody, nil, nil
+			c.Response = &r
+		}
+		return &c, true
+	case *Error:
+		c := *e
+		c.scrubForms(forms)
+		return &c, true
+	case interface{ Unwrap() []error }:
+		errs := e.Unwrap()
+		scrubbed := make([]error, len(errs))
+		changedAny := false
+		for i, x := range errs {
+			var ch bool
+			scrubbed[i], ch = scrubChain(x, forms)
+			changedAny = changedAny || ch
+		}
+		msg := err.Error()
+		safe := clean(msg)
+		if !changedAny && safe == msg {
+			return err, false
+		}
+		return &scrubbedJoin{msg: safe, errs: scrubbed, orig: err}, true
+	}
+	inner := errors.Unwrap(err)
+	scrubbed, ch := scrubChain(inner, forms)
 	msg := err.Error()
-	safe := scrubSecrets(redact(msg), secrets)
-	if safe == msg {
-		return err
+	safe := clean(msg)
+	if !ch && safe == msg {
+		return err, false
 	}
-	return &scrubbedError{msg: safe, err: err}
+	return &scrubbedError{msg: safe, err: scrubbed, orig: err}, true
 }
 
-// scrubbedError keeps the chain of a wrapped error for errors.Is/As while
-// replacing its text.
+// scrubbedError stands for an error whose text carried a credential: it
+// has the scrubbed text, unwraps to the scrubbed rest of the chain and
+// matches with errors.Is what the original matched.
 type scrubbedError struct {
-	msg string
-	err error
+	msg  string
+	err  error
+	orig error
 }
 
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return errors.Unwrap(e.err) }
+func (e *scrubbedError) Error() string        { return e.msg }
+func (e *scrubbedError) Unwrap() error        { return e.err }
+func (e *scrubbedError) Is(target error) bool { return sameError(e.orig, target) }
+
+// scrubbedJoin is scrubbedError for an error that wraps several.
+type scrubbedJoin struct {
+	msg  string
+	errs []error
+	orig error
+}
+
+func (e *scrubbedJoin) Error() string        { return e.msg }
+func (e *scrubbedJoin) Unwrap() []error      { return e.errs }
+func (e *scrubbedJoin) Is(target error) bool { return sameError(e.orig, target) }
+
+// sameError reports whether orig is target or says it is (its own Is
+// method), without unwrapping orig.
+func sameError(orig, target error) bool {
+	if x, ok := orig.(interface{ Is(error) bool }); ok && x.Is(target) {
+		return true
+	}
+	t := reflect.TypeOf(orig)
+	return t != nil && t.Comparable() && reflect.TypeOf(target) == t && orig == target
+}
 
 // isDialError reports a failure before any byte of the request was written.
 func isDialError(err error) bool {

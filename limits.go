@@ -760,6 +760,9 @@ func limiterOf(c *Client) *limiter { return c.limits }
 // calls that name no account: the Client's own, once known). The returned
 // function is for symmetry with other guards and does nothing.
 func (l *limiter) acquire(ctx context.Context, cat msgCategory, account string) (func(), error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if cat == limitConversations || account == "" {
 		// Conversation and message reads name no account (or name it in
 		// several forms): they share one limit per token.

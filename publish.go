@@ -525,6 +525,9 @@ func (o *WaitOptions) withDefaults() WaitOptions {
 //
 // Meta API: GET /{ig-container-id}
 func (s *MediaService) WaitForContainer(ctx context.Context, containerID string, opts *WaitOptions) (*Container, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkID("container id", containerID); err != nil {
 		return nil, err
 	}
@@ -614,6 +617,9 @@ type publishHint struct {
 // Meta API: GET /{ig-user-id}/stories
 // Meta API: GET /{ig-media-id}
 func (s *MediaService) PublishContainer(ctx context.Context, userID, containerID string, opts *WaitOptions) (*Media, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkID("user id", userID); err != nil {
 		return nil, err
 	}
@@ -930,6 +936,9 @@ func (s *MediaService) create(ctx context.Context, userID string, st *step) (*Co
 
 // run creates one container, waits for it and publishes it.
 func (s *MediaService) run(ctx context.Context, userID string, st *step, hint publishHint, w WaitOptions) (*Media, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkID("user id", userID); err != nil {
 		return nil, err
 	}
