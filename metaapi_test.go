@@ -274,7 +274,10 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	},
 	"MediaService.OEmbed": func(ctx context.Context, e *metaEnv) func() error {
 		link := e.s.Media()[0].Permalink
-		return func() error { _, err := e.fb.Media.OEmbed(ctx, link, &instagram.OEmbedOptions{Token: "1234|clienttoken"}); return err }
+		return func() error {
+			_, err := e.fb.Media.OEmbed(ctx, link, &instagram.OEmbedOptions{Token: "1234|clienttoken"})
+			return err
+		}
 	},
 	"MediaService.PublishCarousel": func(ctx context.Context, e *metaEnv) func() error {
 		items := []instagram.CarouselItem{{ImageURL: "https://cdn.example.com/a.jpg"}, {ImageURL: "https://cdn.example.com/b.jpg"}}
