@@ -69,6 +69,7 @@ The pieces:
 import (
 	"context"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -157,6 +158,7 @@ type config struct {
 	clock        func() time.Time
 	requireProof bool
 	setups       []func(*Server)
+	listener     net.Listener
 }
 
 // Default budgets: large enough that usage headers stay near zero.
@@ -278,7 +280,12 @@ func NewServer(opts ...Option) *Server {
 		f(s)
 	}
 
-	s.ts = httptest.NewServer(s)
+	s.ts = httptest.NewUnstartedServer(s)
+	if cfg.listener != nil {
+		_ = s.ts.Listener.Close()
+		s.ts.Listener = cfg.listener
+	}
+	s.ts.Start()
 	s.URL = s.ts.URL
 	return s
 }
