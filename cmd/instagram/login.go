@@ -346,15 +346,17 @@ func (a *app) tokenCmd() *cobra.Command {
 	debug := &cobra.Command{
 		Use:   "debug",
 		Short: "Ask Meta what it knows about the token (debug_token)",
-		Long: `Calls debug_token for the current token. Facebook Login needs an app token
-(APP_ID|APP_SECRET) or another valid token in --app-token; Instagram Login
-uses the token itself.`,
+		Long: `Calls debug_token (graph.facebook.com, Facebook Login only) for the current
+token, authenticated by the token itself or by --app-token (APP_ID|APP_SECRET).`,
 		Example: "  instagram token debug\n  instagram --facebook token debug --app-token 'APPID|SECRET'",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.client()
 			if err != nil {
 				return err
+			}
+			if !a.facebook {
+				return usagef("debug_token is a Facebook Login call (graph.facebook.com): use --facebook with a Facebook Login token; for an Instagram Login token see 'instagram token show' and 'instagram me'")
 			}
 			tok, err := a.currentToken()
 			if err != nil {
@@ -368,7 +370,13 @@ uses the token itself.`,
 			if err != nil {
 				return err
 			}
-			return a.print(ti, func(w io.Writer) {
+			doc := map[string]any{"is_valid": ti.IsValid, "type": ti.Type, "app_id": ti.AppID, "application": ti.Application,
+				"user_id": ti.UserID, "profile_id": ti.ProfileID, "scopes": ti.Scopes, "expires_at": ti.ExpiresAt,
+				"issued_at": ti.IssuedAt, "data_access_expires_at": ti.DataAccessExpiresAt}
+			if ti.Error != nil {
+				doc["error"] = ti.Error
+			}
+			return a.print(doc, func(w io.Writer) {
 				fmt.Fprintf(w, "valid:      %t\n", ti.IsValid)
 				fmt.Fprintf(w, "type:       %s\n", orDash(ti.Type))
 				fmt.Fprintf(w, "app:        %s %s\n", orDash(ti.AppID), ti.Application)

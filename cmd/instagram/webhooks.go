@@ -330,21 +330,28 @@ func forwardDelivery(ctx context.Context, to string, body []byte, h http.Header)
 	return resp.StatusCode, nil
 }
 
-// subscriptionTarget is the id whose subscribed_apps edge is used: the
-// account with Instagram Login, its Page with Facebook Login.
-func (a *app) subscriptionTarget(ctx context.Context, c *instagram.Client) (string, error) {
-	if !a.facebook {
-		return a.accountID(ctx, c)
+// subscriptionTarget is the id whose subscribed_apps edge is used and a
+// client allowed to use it: the account with Instagram Login; with Facebook
+// Login its Page, with the Page's token.
+func (a *app) subscriptionTarget(ctx context.Context) (*instagram.Client, string, error) {
+	c, err := a.client()
+	if err != nil {
+		return nil, "", err
 	}
-	for p, err := range c.Auth.AllAccounts(ctx, nil) {
+	if !a.facebook {
+		id, err := a.accountID(ctx, c)
+		return c, id, err
+	}
+	for p, err := range c.Auth.AllAccounts(ctx, &instagram.ListOptions{Fields: []string{"id", "name", "access_token", "instagram_business_account"}}) {
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		if p.InstagramBusinessAccount != nil && (a.account == "" || p.InstagramBusinessAccount.ID == a.account) {
-			return p.ID, nil
+			pc, err := instagram.NewClient(append(a.options(), instagram.WithAccessToken(p.AccessToken))...)
+			return pc, p.ID, err
 		}
 	}
-	return "", errors.New("no Facebook Page of this token has a linked Instagram account")
+	return nil, "", errors.New("no Facebook Page of this token has a linked Instagram account")
 }
 
 func (a *app) subscribeCmd() *cobra.Command {
@@ -359,11 +366,7 @@ the app subscription call.`,
 		Example: "  instagram webhooks subscribe --fields comments,messages",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			id, err := a.subscriptionTarget(cmd.Context(), c)
+			c, id, err := a.subscriptionTarget(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -386,11 +389,7 @@ func (a *app) statusCmd() *cobra.Command {
 		Example: "  instagram webhooks status --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			id, err := a.subscriptionTarget(cmd.Context(), c)
+			c, id, err := a.subscriptionTarget(cmd.Context())
 			if err != nil {
 				return err
 			}
