@@ -3,9 +3,11 @@ module github.com/igsdk/instagram/cmd/instagram
 go 1.26.0
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/igsdk/instagram v0.1.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
+	github.com/stretchr/testify v1.12.1
 	golang.org/x/term v0.44.0
 )
 

@@ -21,12 +21,13 @@ type publishFlags struct {
 	cover       string
 	shareToFeed bool
 	maxWait     time.Duration
+	poll        time.Duration
 }
 
 func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
 
 func (a *app) publishCmd() *cobra.Command {
-	var pf publishFlags
+	pf := publishFlags{poll: a.poll}
 	cmd := &cobra.Command{
 		Use:   "publish",
 		Short: "Publish an image, video, reel, story or carousel",
@@ -148,7 +149,7 @@ func isVideoName(s string) bool {
 }
 
 func (pf *publishFlags) wait() instagram.WaitOptions {
-	return instagram.WaitOptions{MaxWait: pf.maxWait}
+	return instagram.WaitOptions{MaxWait: pf.maxWait, Interval: pf.poll, MaxInterval: pf.poll}
 }
 
 func (pf *publishFlags) options(video bool) *instagram.PublishOptions {
