@@ -21,6 +21,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 // syncBuffer is a buffer safe for a command writing while the test reads,
@@ -349,7 +350,7 @@ func TestWebhooksTriggerIntoListen(t *testing.T) {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer forwarded.Done()
 		b, _ := io.ReadAll(r.Body)
-		if instagram.VerifyWebhookSignature(b, r.Header.Get(instagram.SignatureHeader), secret, false) == nil {
+		if webhook.VerifySignature(b, r.Header.Get(webhook.SignatureHeader), secret) == nil {
 			fwdMu.Lock()
 			fwdOK++
 			fwdMu.Unlock()

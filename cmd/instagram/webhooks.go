@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/webhook"
 )
 
 // webhookEvents are the events trigger sends, in Meta's shapes.
@@ -169,7 +170,7 @@ and JSON values (numbers, true, objects) are sent as such.`,
 				return usagef("--url: %v", err)
 			}
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, secret))
+			webhook.SetSignatures(req.Header, body, secret)
 			req.Header.Set("User-Agent", "facebookexternalua")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -235,7 +236,7 @@ func (a *app) listen(ctx context.Context, l net.Listener, secret, verifyToken, f
 	var mu = make(chan struct{}, 1) // serialises output
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
-			ch, err := instagram.WebhookChallenge(r, verifyToken)
+			ch, err := webhook.Challenge(r, verifyToken)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusForbidden)
 				fmt.Fprintf(a.errOut, "refused verification: %v\n", err)
@@ -249,18 +250,18 @@ func (a *app) listen(ctx context.Context, l net.Listener, secret, verifyToken, f
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, instagram.DefaultMaxWebhookBody+1))
-		if err != nil || len(body) > instagram.DefaultMaxWebhookBody {
+		body, err := io.ReadAll(io.LimitReader(r.Body, webhook.DefaultMaxBody+1))
+		if err != nil || len(body) > webhook.DefaultMaxBody {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		sig := r.Header.Get(instagram.SignatureHeader)
-		if err := instagram.VerifyWebhookSignature(body, sig, secret, false); err != nil {
+		sig := r.Header.Get(webhook.SignatureHeader)
+		if err := webhook.VerifySignature(body, sig, secret); err != nil {
 			http.Error(w, "bad signature", http.StatusForbidden)
 			fmt.Fprintf(a.errOut, "refused a delivery: %v\n", err)
 			return
 		}
-		events, err := instagram.DecodeWebhook(body)
+		events, err := webhook.Decode(body)
 		if err != nil {
 			http.Error(w, "malformed", http.StatusBadRequest)
 			fmt.Fprintf(a.errOut, "refused a delivery: %v\n", err)
@@ -268,7 +269,7 @@ func (a *app) listen(ctx context.Context, l net.Listener, secret, verifyToken, f
 		}
 		mu <- struct{}{}
 		for _, ev := range events {
-			e := ev.Entry()
+			e := ev.Base()
 			_ = a.printLine(map[string]any{"kind": ev.Kind(), "object": e.Object, "account_id": e.AccountID,
 				"time": e.Time, "field": e.Field, "signature_verified": true, "event": e.Raw}, func(w io.Writer) {
 				fmt.Fprintf(w, "%s\t%s\taccount %s\tsignature ok\t%s\n", time.Now().UTC().Format("15:04:05"), ev.Kind(), e.AccountID, compact(e.Raw))
@@ -315,7 +316,7 @@ func forwardDelivery(ctx context.Context, to string, body []byte, h http.Header)
 	if err != nil {
 		return 0, err
 	}
-	for _, k := range []string{"Content-Type", instagram.SignatureHeader, "X-Hub-Signature", "User-Agent"} {
+	for _, k := range []string{"Content-Type", webhook.SignatureHeader, "X-Hub-Signature", "User-Agent"} {
 		if v := h.Get(k); v != "" {
 			req.Header.Set(k, v)
 		}
