@@ -347,7 +347,7 @@ func (p *progress) update(sent, total int64) {
 	}
 	eta := "-"
 	if rate > 0 && sent < total {
-		eta = (time.Duration(float64(total-sent)/rate) * time.Second / time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(total-sent) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	fmt.Fprintf(p.a.errOut, "upload: %s / %s (%d%%) %s/s ETA %s\n", bytesText(sent), bytesText(total), sent*100/total, bytesText(int64(rate)), eta)
 }
