@@ -567,3 +567,27 @@ func TestDocsAreCurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(b), "docs/cli.md is stale: run UPDATE_CLI_DOCS=1 go test ./cmd/instagram -run TestDocsAreCurrent")
 }
+
+func TestPublishInterruptedSaysHowToResume(t *testing.T) {
+	srv := newFake(t)
+	srv.InjectFault(instagramtest.Fault{Method: "POST", Path: "/ig-api-upload/*/*", Kind: instagramtest.FaultDelay(time.Hour)})
+	c := newCLI(t)
+	path := writeFile(t, 1<<20)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	errOut := newSyncBuffer()
+	done := make(chan int, 1)
+	go func() { done <- c.app(io.Discard, errOut).run(ctx, fakeArgs(srv, "publish", "reel", path)) }()
+	s := errOut.waitFor(t, " created.")
+	id := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "Container "), " created.")
+	cancel() // Ctrl-C
+	assert.Equal(t, exitError, <-done)
+	assert.Contains(t, errOut.String(), "instagram publish resume "+id+" "+path)
+	assert.Zero(t, srv.PublishQuotaUsed(), "nothing published")
+
+	srv.ClearFaults()
+	out, _ := c.ok(fakeArgs(srv, "publish", "resume", id, path)...)
+	assert.Contains(t, out, "Published ")
+	got, _ := srv.Container(id)
+	assert.Equal(t, int64(1<<20), got.BytesReceived)
+}

@@ -232,28 +232,14 @@ func (a *app) uploadAndPublish(ctx context.Context, c *instagram.Client, userID,
 	if size == 0 {
 		return usagef("%s is empty", path)
 	}
-	off, err := c.Media.UploadOffset(ctx, containerID)
-	if err != nil {
+	if err := a.upload(ctx, c, containerID, f, size); err != nil {
+		if ctx.Err() != nil {
+			qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			held, _ := c.Media.UploadOffset(qctx, containerID)
+			cancel()
+			fmt.Fprintf(a.errOut, "Upload interrupted at byte %d of %d. The container stays resumable for 24 hours; continue with:\n  instagram publish resume %s %s\n", held, size, containerID, path)
+		}
 		return err
-	}
-	if off < size {
-		if off > 0 {
-			fmt.Fprintf(a.errOut, "Continuing the upload at byte %d of %d.\n", off, size)
-			if _, err := f.Seek(off, io.SeekStart); err != nil {
-				return err
-			}
-		}
-		bar := a.newProgress(size)
-		uctx := instagram.WithUploadProgress(ctx, bar.every, bar.update)
-		err = c.Media.UploadVideoAt(uctx, containerID, f, size, off)
-		bar.finish(err == nil)
-		if err != nil {
-			if ctx.Err() != nil {
-				held, _ := c.Media.UploadOffset(context.WithoutCancel(ctx), containerID)
-				fmt.Fprintf(a.errOut, "Upload interrupted at byte %d of %d. The container stays resumable for 24 hours; continue with:\n  instagram publish resume %s %s\n", held, size, containerID, path)
-			}
-			return err
-		}
 	}
 	fmt.Fprintln(a.errOut, "Upload complete; waiting for Meta's processing...")
 	last := ""
@@ -288,6 +274,25 @@ func (a *app) uploadAndPublish(ctx context.Context, c *instagram.Client, userID,
 	}
 	m, err := c.Media.PublishContainer(ctx, userID, containerID, &w)
 	return a.published(m, err)
+}
+
+// upload sends what the server does not hold yet, with progress.
+func (a *app) upload(ctx context.Context, c *instagram.Client, containerID string, f *os.File, size int64) error {
+	off, err := c.Media.UploadOffset(ctx, containerID)
+	if err != nil || off >= size {
+		return err
+	}
+	if off > 0 {
+		fmt.Fprintf(a.errOut, "Continuing the upload at byte %d of %d.\n", off, size)
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			return err
+		}
+	}
+	bar := a.newProgress(size)
+	uctx := instagram.WithUploadProgress(ctx, bar.every, bar.update)
+	err = c.Media.UploadVideoAt(uctx, containerID, f, size, off)
+	bar.finish(err == nil)
+	return err
 }
 
 // progress shows upload progress: a bar on a terminal, otherwise a line
