@@ -399,7 +399,7 @@ token, authenticated by the token itself or by --app-token (APP_ID|APP_SECRET).`
 				return errors.New("no saved login: run 'instagram login'")
 			}
 			if s.Platform == "facebook" {
-				return errors.New("Facebook Login tokens are not refreshed: run 'instagram login --facebook' again")
+				return errors.New("a Facebook Login token is not refreshed: run 'instagram login --facebook' again")
 			}
 			if a.baseURL == "" {
 				a.baseURL = s.BaseURL
