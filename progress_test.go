@@ -116,3 +116,29 @@ func TestUploadProgressInterval(t *testing.T) {
 		assert.Equal(t, [2]int64{1000, 1000}, calls[len(calls)-1])
 	})
 }
+
+// BenchmarkUploadProgress compares a 4 MiB resumable upload to the fake
+// with and without a progress callback.
+func BenchmarkUploadProgress(b *testing.B) {
+	data := randomBytes(4<<20, 11)
+	for _, name := range []string{"none", "callback"} {
+		b.Run(name, func(b *testing.B) {
+			srv, c := publishFake(b)
+			ctx := context.Background()
+			if name == "callback" {
+				ctx = instagram.WithUploadProgress(ctx, 10*time.Millisecond, func(int64, int64) {})
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				ct, err := c.Media.CreateContainer(context.Background(), srv.UserID, &instagram.ContainerOptions{MediaType: instagram.ContainerReels, UploadType: "resumable"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := c.Media.UploadVideo(ctx, ct.ID, bytes.NewReader(data), int64(len(data))); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
