@@ -105,7 +105,7 @@ func TestVerificationHandshake(t *testing.T) {
 	assert.Zero(t, n.Load())
 }
 
-func TestWebhookChallengeForOwnRouters(t *testing.T) {
+func TestChallengeForOwnRouters(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/cb?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=tok", nil)
 	c, err := webhook.Challenge(r, "tok")
 	require.NoError(t, err)
@@ -359,7 +359,7 @@ func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
 	assert.Equal(t, 2, comments)
 }
 
-func TestParseWebhookForOwnRouters(t *testing.T) {
+func TestParseForOwnRouters(t *testing.T) {
 	body := fixture(t, "webhooks/message_reactions.json")
 	r := httptest.NewRequest(http.MethodPost, "/hooks/ig", bytes.NewReader(body))
 	r.Header.Set(webhook.SignatureHeader, webhook.Sign(body, whSecret))
@@ -426,7 +426,7 @@ func TestNewSignedRequestIsAccepted(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusForbidden, res.StatusCode)
 
-	//nolint:staticcheck // a nil context is refused, not a panic
+	//lint:ignore SA1012 a nil context is refused, not a panic
 	_, err = webhook.NewSignedRequest(nil, srv.URL, body, whSecret)
 	assert.Error(t, err)
 }
