@@ -220,13 +220,16 @@ func uploadRetryable(err error) bool {
 	return false
 }
 
-func (s *MediaService) upload(ctx context.Context, containerID string, src *uploadSource, off int64) error {
+func (s *MediaService) upload(ctx context.Context, containerID string, src *uploadSource, off int64) (err error) {
+	prog := startProgress(ctx, src.size, off)
+	defer func() { prog.stop(err == nil) }()
 	stalled := 0
 	for {
 		body, getBody, err := src.from(off)
 		if err != nil {
 			return err
 		}
+		body, getBody = prog.wrap(body, getBody, off)
 		n := src.size - off
 		err = s.sendUpload(ctx, containerID, func(req *http.Request) {
 			req.Body, req.GetBody, req.ContentLength = body, getBody, n

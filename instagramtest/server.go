@@ -69,6 +69,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -160,6 +161,7 @@ type config struct {
 	clock        func() time.Time
 	requireProof bool
 	setups       []func(*Server)
+	listener     net.Listener
 }
 
 // Default budgets: large enough that usage headers stay near zero.
@@ -255,7 +257,12 @@ func NewServer(opts ...Option) *Server {
 		panic(err)
 	}
 
-	s.ts = httptest.NewServer(s)
+	s.ts = httptest.NewUnstartedServer(s)
+	if cfg.listener != nil {
+		_ = s.ts.Listener.Close()
+		s.ts.Listener = cfg.listener
+	}
+	s.ts.Start()
 	s.URL = s.ts.URL
 	return s
 }
