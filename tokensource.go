@@ -413,3 +413,19 @@ func copyToken(t *Token) *Token {
 	cp.Permissions = append([]string(nil), t.Permissions...)
 	return &cp
 }
+
+// ContextTokenSource is an oauth2.TokenSource that can bound the work of
+// Token by a context, as RefreshingTokenSource does. The Client uses
+// TokenContext with each request's context when its source has it.
+type ContextTokenSource interface {
+	oauth2.TokenSource
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// tokenFor asks ts for a token, bounded by ctx when ts supports it.
+func tokenFor(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
+	if cs, ok := ts.(ContextTokenSource); ok {
+		return cs.TokenContext(ctx)
+	}
+	return ts.Token()
+}
