@@ -135,7 +135,7 @@ type Server struct {
 
 	// meta guards the request log, statistics, budgets, faults and trace ids.
 	meta      sync.Mutex
-	log       []*RecordedRequest
+	log       requestRing
 	stats     Stats
 	app       budget
 	accounts  map[string]*budget
@@ -156,6 +156,7 @@ type config struct {
 	acctWindow   time.Duration
 	clock        func() time.Time
 	requireProof bool
+	logSize      int
 	setups       []func(*Server)
 }
 
