@@ -88,7 +88,8 @@ type Client struct {
 	limits     *rateTracker
 	logger     *slog.Logger
 
-	proof atomic.Pointer[proofCache]
+	proof  atomic.Pointer[proofCache]
+	claims mediaClaims // media returned by publish recoveries
 
 	common service
 
@@ -632,7 +633,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		if err == nil {
 			return resp, nil
 		}
-		if attempt >= c.retry.MaxAttempts || !c.retryable(err, idempotent, sent) {
+		if attempt >= attemptsFor(ctx, c.retry.MaxAttempts) || !c.retryable(err, idempotent, sent) {
 			return resp, err
 		}
 		wait := c.retry.backoff(attempt)

@@ -422,8 +422,11 @@ func (s *MediaService) createContainer(ctx context.Context, userID string, opts 
 	c := new(Container)
 	// Creating a container posts nothing: one whose answer was lost stays
 	// unpublished and expires after 24 hours. So, unlike media_publish,
-	// this POST is retried like a read when it fails transiently.
+	// this POST is retried like a read when it fails transiently, but at
+	// most maxContainerSends times in all, so lost answers cannot pile up
+	// containers.
 	ctx = context.WithValue(ctx, idempotentKey{}, true)
+	ctx = context.WithValue(ctx, maxAttemptsKey{}, maxContainerSends)
 	if err := s.client.post(ctx, pathEscape(userID)+"/media", nil, JSONBody(opts.body()), c); err != nil {
 		return nil, err
 	}
@@ -628,6 +631,8 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 		}
 		err := s.client.post(ctx, path, nil, url.Values{"creation_id": {containerID}}, &out)
 		if err == nil && out.ID != "" {
+			// A recovery of another publish must not take this media.
+			s.client.claims.claim(string(out.ID), time.Now())
 			return s.readBack(ctx, string(out.ID))
 		}
 		if err == nil {
@@ -684,9 +689,8 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 // account's latest media (or stories): Meta offers no field linking a
 // container to its media. A candidate is newer than the publish call
 // (less publishSkew) and, when known, has the container's type, product
-// type and caption; the newest candidate wins, since a media published
-// after ours would have had to appear in the seconds between the lost
-// answer and this look-up.
+// type and caption; the oldest candidate not yet returned by another
+// recovery of the Client wins, so one media is never given to two callers.
 func (s *MediaService) findPublished(ctx context.Context, userID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
 	edges := []string{"media", "stories"}
 	switch {
@@ -712,12 +716,22 @@ func (s *MediaService) findPublished(ctx context.Context, userID string, hint pu
 				lastErr = err
 				continue
 			}
+			// Newest first: keep the matches since the call started, then
+			// take the oldest one no other recovery of this Client has
+			// returned (a media published after ours would have had to
+			// appear between the lost answer and this look-up).
+			var found []string
 			for _, m := range page.Data {
 				if !m.Timestamp.IsZero() && m.Timestamp.Before(since) {
-					break // newest first: the rest is older still
+					break // the rest is older still
 				}
 				if hint.matches(&m) {
-					return m.ID, nil
+					found = append(found, m.ID)
+				}
+			}
+			for i := len(found) - 1; i >= 0; i-- {
+				if s.client.claims.claim(found[i], time.Now()) {
+					return found[i], nil
 				}
 			}
 		}

@@ -1,0 +1,54 @@
+package instagram
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// mediaClaims are the media ids a lost-answer recovery of this Client
+// returned, so that two recoveries running together never hand the same
+// media to two callers. Entries older than claimTTL are dropped: by then
+// no running recovery's look-back window reaches them.
+type mediaClaims struct {
+	mu  sync.Mutex
+	ids map[string]time.Time
+}
+
+const claimTTL = time.Hour
+
+// claim takes id for the caller; false when it was taken already.
+func (c *mediaClaims) claim(id string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil {
+		c.ids = map[string]time.Time{}
+	}
+	if _, taken := c.ids[id]; taken {
+		return false
+	}
+	for k, at := range c.ids {
+		if now.Sub(at) > claimTTL {
+			delete(c.ids, k)
+		}
+	}
+	c.ids[id] = now
+	return true
+}
+
+// maxContainerSends bounds the attempts of one container creation: a
+// creation whose answer was lost may still have made a container (Meta
+// caps them at 400 per account per 24 hours), so two lost answers end the
+// call instead of making a third.
+const maxContainerSends = 2
+
+// maxAttemptsKey caps the attempts of one request below the RetryPolicy.
+type maxAttemptsKey struct{}
+
+// attemptsFor is the number of attempts a request of ctx may make.
+func attemptsFor(ctx context.Context, policy int) int {
+	if n, ok := ctx.Value(maxAttemptsKey{}).(int); ok && n < policy {
+		return n
+	}
+	return policy
+}
