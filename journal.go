@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"sort"
+	"sync"
 	"time"
 )
 
@@ -74,4 +77,132 @@ type PublishJournal interface {
 	// Pending returns up to limit records that are neither Done nor
 	// Failed and whose lease lapsed. One round trip.
 	Pending(ctx context.Context, limit int) ([]PublishRecord, error)
+}
+
+// ErrPublishInProgress is returned by a journaled publish whose key is
+// leased by another live worker: that worker is publishing it.
+var ErrPublishInProgress = errors.New("instagram: publish key in progress elsewhere")
+
+// DefaultPublishLease is the lease a journaled publish holds on its key,
+// renewed at each step. A worker that dies loses it after this long and
+// ResumePublishes may then finish its publish.
+const DefaultPublishLease = 2 * time.Minute
+
+// MemoryPublishJournal is a PublishJournal for one process. The zero
+// value is not usable: call NewMemoryPublishJournal.
+type MemoryPublishJournal struct {
+	// Retention is how long Done and Failed records are kept (default 48h).
+	Retention time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	mu     sync.Mutex
+	recs   map[string]PublishRecord
+	leases map[string]journalLease
+}
+
+type journalLease struct {
+	holder string
+	until  time.Time
+}
+
+// NewMemoryPublishJournal returns an empty in-memory journal.
+func NewMemoryPublishJournal() *MemoryPublishJournal {
+	return &MemoryPublishJournal{recs: map[string]PublishRecord{}, leases: map[string]journalLease{}}
+}
+
+func (j *MemoryPublishJournal) now() time.Time {
+	if j.Now != nil {
+		return j.Now()
+	}
+	return time.Now()
+}
+
+func (j *MemoryPublishJournal) prune(now time.Time) {
+	keep := j.Retention
+	if keep <= 0 {
+		keep = 48 * time.Hour
+	}
+	for k, r := range j.recs {
+		if r.State.Final() && now.Sub(r.Updated) > keep {
+			delete(j.recs, k)
+		}
+	}
+}
+
+// Claim takes the lease on key for holder; see PublishJournal.
+func (j *MemoryPublishJournal) Claim(ctx context.Context, key, holder string, lease time.Duration) (*PublishRecord, bool, error) {
+	if ctx == nil {
+		return nil, false, fmt.Errorf("%w: nil context", ErrValidation)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	j.prune(now)
+	var out *PublishRecord
+	if r, ok := j.recs[key]; ok {
+		cp := r
+		out = &cp
+	}
+	if l, ok := j.leases[key]; ok && l.holder != holder && now.Before(l.until) {
+		return out, false, nil
+	}
+	j.leases[key] = journalLease{holder: holder, until: now.Add(lease)}
+	return out, true, nil
+}
+
+// Put stores rec and renews holder's lease; see PublishJournal.
+func (j *MemoryPublishJournal) Put(ctx context.Context, holder string, rec PublishRecord, lease time.Duration) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrValidation)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	if l, ok := j.leases[rec.Key]; !ok || l.holder != holder || !now.Before(l.until) {
+		return ErrLeaseLost
+	}
+	rec.Updated = now
+	j.recs[rec.Key] = rec
+	j.leases[rec.Key] = journalLease{holder: holder, until: now.Add(lease)}
+	return nil
+}
+
+// Release drops holder's lease on key; see PublishJournal.
+func (j *MemoryPublishJournal) Release(ctx context.Context, key, holder string) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrValidation)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if l, ok := j.leases[key]; ok && l.holder == holder {
+		delete(j.leases, key)
+	}
+	return nil
+}
+
+// Pending returns unfinished records without a live lease; see
+// PublishJournal.
+func (j *MemoryPublishJournal) Pending(ctx context.Context, limit int) ([]PublishRecord, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: nil context", ErrValidation)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now()
+	var out []PublishRecord
+	for k, r := range j.recs {
+		if r.State.Final() {
+			continue
+		}
+		if l, ok := j.leases[k]; ok && now.Before(l.until) {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Updated.Before(out[b].Updated) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

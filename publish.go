@@ -801,6 +801,14 @@ type PublishOptions struct {
 
 	// Wait bounds how each container is polled until it is ready.
 	Wait WaitOptions
+
+	// Journal, with Key, records the publish step by step (PublishImage,
+	// PublishReel and PublishStory; videos by URL or FileURL) so that a
+	// call repeated with the same Key returns the same post, and
+	// ResumePublishes finishes it when this worker dies midway.
+	Journal PublishJournal
+	// Key names the publish in Journal: the caller's id for this post.
+	Key string
 }
 
 // VideoSource is a video to publish. Set exactly one of URL, Reader (with
@@ -871,8 +879,10 @@ type CarouselItem struct {
 // step is one container to create: its options and, for resumable
 // containers, the video to upload into it.
 type step struct {
-	opts  ContainerOptions
-	video *VideoSource
+	opts    ContainerOptions
+	video   *VideoSource
+	journal PublishJournal // with key: a journaled publish
+	key     string
 }
 
 // containerFrom turns publish options into container options.
@@ -918,6 +928,9 @@ func (s *MediaService) run(ctx context.Context, userID string, st *step, hint pu
 	if err := st.opts.Validate(); err != nil {
 		return nil, err
 	}
+	if st.journal != nil && st.key != "" {
+		return s.runJournaled(ctx, userID, st, hint, w)
+	}
 	c, err := s.create(ctx, userID, st)
 	if err != nil {
 		return nil, err
@@ -939,6 +952,7 @@ func (s *MediaService) run(ctx context.Context, userID string, st *step, hint pu
 func (s *MediaService) PublishImage(ctx context.Context, userID, imageURL string, opts *PublishOptions) (*Media, error) {
 	o := orEmpty(opts)
 	st := &step{opts: containerFrom(ContainerImage, o)}
+	st.journal, st.key = o.Journal, o.Key
 	st.opts.ImageURL = imageURL
 	hint := publishHint{known: true, mediaType: MediaTypeImage, productType: MediaProductTypeFeed, caption: o.Caption}
 	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
@@ -984,6 +998,7 @@ func (s *MediaService) publishReel(ctx context.Context, userID string, video Vid
 		return nil, err
 	}
 	st := &step{opts: containerFrom(ContainerReels, o), video: &video}
+	st.journal, st.key = o.Journal, o.Key
 	video.apply(&st.opts)
 	hint := publishHint{known: true, mediaType: MediaTypeVideo, productType: MediaProductTypeReels, caption: o.Caption}
 	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
@@ -1001,6 +1016,7 @@ func (s *MediaService) publishReel(ctx context.Context, userID string, video Vid
 func (s *MediaService) PublishStory(ctx context.Context, userID string, src StorySource, opts *PublishOptions) (*Media, error) {
 	o := orEmpty(opts)
 	st := &step{opts: containerFrom(ContainerStories, o)}
+	st.journal, st.key = o.Journal, o.Key
 	hint := publishHint{known: true, story: true, productType: MediaProductTypeStory}
 	switch {
 	case (src.ImageURL == "") == (src.Video == nil):
