@@ -1,11 +1,18 @@
 package instagram_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/igsdk/instagram"
 )
@@ -47,6 +54,63 @@ func FuzzFileTokenStoreLoad(f *testing.F) {
 		}
 		if again.AccessToken != tok.AccessToken || !again.Expiry.Equal(tok.Expiry) || again.UserID != tok.UserID {
 			t.Fatalf("save/load changed the token: %+v vs %+v", tok, again)
+		}
+	})
+}
+
+// FuzzUploadResumeOffset: whatever the container's status says about the
+// bytes the upload host holds, a resumed upload never sends an offset
+// outside the file, and UploadOffset never reports a negative one.
+func FuzzUploadResumeOffset(f *testing.F) {
+	f.Add([]byte(`{"id":"1","video_status":{"uploading_phase":{"status":"in_progress","bytes_transferred":4}}}`))
+	f.Add([]byte(`{"id":"1","video_status":{"uploading_phase":{"bytes_transferred":-3}}}`))
+	f.Add([]byte(`{"id":"1","video_status":{"uploading_phase":{"bytes_transferred":99999999999}}}`))
+	f.Add([]byte(`{"id":"1","video_status":{"uploading_phase":null}}`))
+	f.Add([]byte(`{"id":"1","video_status":{"uploading_phase":{"bytes_transferred":"7"}}}`))
+	f.Add([]byte(`not json`))
+	const size = 10
+	f.Fuzz(func(t *testing.T, status []byte) {
+		var mu sync.Mutex
+		var offsets []string
+		posts := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				_, _ = io.Copy(io.Discard, r.Body)
+				mu.Lock()
+				offsets = append(offsets, r.Header.Get("offset"))
+				posts++
+				first := posts == 1
+				mu.Unlock()
+				if first {
+					w.WriteHeader(http.StatusInternalServerError)
+					_, _ = w.Write([]byte(`{"debug_info":{"retriable":true,"type":"ServerError","message":"try again"}}`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"success":true,"message":"Upload successful."}`))
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(status)
+		}))
+		defer srv.Close()
+		c, err := instagram.NewClient(instagram.WithBaseURL(srv.URL), instagram.WithUploadURL(srv.URL),
+			instagram.WithAccessToken("IGAAfuzz"),
+			instagram.WithRetryPolicy(instagram.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Microsecond, MaxDelay: time.Microsecond}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		off, err := c.Media.UploadOffset(context.Background(), "17900000000000001")
+		if err == nil && off < 0 {
+			t.Fatalf("negative offset %d", off)
+		}
+		_ = c.Media.UploadVideo(context.Background(), "17900000000000001", bytes.NewReader(make([]byte, size)), size)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, o := range offsets {
+			n, err := strconv.ParseInt(o, 10, 64)
+			if err != nil || n < 0 || n >= size {
+				t.Fatalf("upload sent offset %q for a %d-byte file", o, size)
+			}
 		}
 	})
 }

@@ -144,7 +144,12 @@ func (s *MediaService) UploadOffset(ctx context.Context, containerID string) (in
 	if c.VideoStatus == nil || c.VideoStatus.UploadingPhase == nil {
 		return 0, nil
 	}
-	return c.VideoStatus.UploadingPhase.BytesTransferred, nil
+	n := c.VideoStatus.UploadingPhase.BytesTransferred
+	if n < 0 {
+		return 0, &DecodeError{Method: http.MethodGet, Path: "/" + containerID,
+			Err: fmt.Errorf("negative bytes_transferred %d", n)}
+	}
+	return n, nil
 }
 
 // uploadRetryable tells failures worth continuing after: the transfer broke
