@@ -132,7 +132,7 @@ func (s *MediaService) drive(ctx context.Context, j PublishJournal, holder strin
 			var m *Media
 			switch c.StatusCode {
 			case ContainerPublished:
-				id, ferr := s.findPublished(ctx, rec.Account, hint, rec.Updated, w)
+				id, ferr := s.findPublished(ctx, rec.Account, rec.ContainerID, hint, rec.Updated, w)
 				if ferr != nil {
 					return nil, &UnconfirmedPublishError{ContainerID: rec.ContainerID, Published: true, Err: ferr}
 				}

@@ -632,7 +632,7 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 		err := s.client.post(ctx, path, nil, url.Values{"creation_id": {containerID}}, &out)
 		if err == nil && out.ID != "" {
 			// A recovery of another publish must not take this media.
-			s.client.claims.claim(string(out.ID), time.Now())
+			s.client.claims.claim(string(out.ID), containerID, time.Now())
 			return s.readBack(ctx, string(out.ID))
 		}
 		if err == nil {
@@ -670,7 +670,7 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 			}
 			return nil, &UnconfirmedPublishError{ContainerID: containerID, Err: errors.Join(err, werr)}
 		case st.StatusCode == ContainerPublished:
-			id, ferr := s.findPublished(ctx, userID, hint, start, w)
+			id, ferr := s.findPublished(ctx, userID, containerID, hint, start, w)
 			if ferr != nil {
 				return nil, &UnconfirmedPublishError{ContainerID: containerID, Published: true, Err: ferr}
 			}
@@ -691,7 +691,7 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 // (less publishSkew) and, when known, has the container's type, product
 // type and caption; the oldest candidate not yet returned by another
 // recovery of the Client wins, so one media is never given to two callers.
-func (s *MediaService) findPublished(ctx context.Context, userID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
+func (s *MediaService) findPublished(ctx context.Context, userID, containerID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
 	edges := []string{"media", "stories"}
 	switch {
 	case hint.known && hint.story:
@@ -730,7 +730,7 @@ func (s *MediaService) findPublished(ctx context.Context, userID string, hint pu
 				}
 			}
 			for i := len(found) - 1; i >= 0; i-- {
-				if s.client.claims.claim(found[i], time.Now()) {
+				if s.client.claims.claim(found[i], containerID, time.Now()) {
 					return found[i], nil
 				}
 			}

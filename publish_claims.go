@@ -12,27 +12,33 @@ import (
 // no running recovery's look-back window reaches them.
 type mediaClaims struct {
 	mu  sync.Mutex
-	ids map[string]time.Time
+	ids map[string]mediaClaim
+}
+
+type mediaClaim struct {
+	container string
+	at        time.Time
 }
 
 const claimTTL = time.Hour
 
-// claim takes id for the caller; false when it was taken already.
-func (c *mediaClaims) claim(id string, now time.Time) bool {
+// claim takes media id for the publish of container; false when the
+// media was taken for another container.
+func (c *mediaClaims) claim(id, container string, now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ids == nil {
-		c.ids = map[string]time.Time{}
+		c.ids = map[string]mediaClaim{}
 	}
-	if _, taken := c.ids[id]; taken {
-		return false
+	if cl, taken := c.ids[id]; taken {
+		return cl.container == container
 	}
-	for k, at := range c.ids {
-		if now.Sub(at) > claimTTL {
+	for k, cl := range c.ids {
+		if now.Sub(cl.at) > claimTTL {
 			delete(c.ids, k)
 		}
 	}
-	c.ids[id] = now
+	c.ids[id] = mediaClaim{container: container, at: now}
 	return true
 }
 
