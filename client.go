@@ -83,7 +83,8 @@ type Client struct {
 	maxBody    int64
 	logger     *slog.Logger
 
-	proof atomic.Pointer[proofCache]
+	proof  atomic.Pointer[proofCache]
+	claims mediaClaims // media returned by publish recoveries
 
 	common service
 

@@ -59,6 +59,9 @@ type request struct {
 	account string
 	// maxBody caps the answer; 0 means the client's cap.
 	maxBody int64
+	// maxAttempts caps the attempts below the RetryPolicy's; 0 means
+	// the policy's.
+	maxAttempts int
 	// prepare makes last changes to the built request (upload headers).
 	prepare func(*http.Request)
 	// built is a request made by NewRequest, sent as it is.
@@ -138,12 +141,18 @@ func encodeValues(v any) (url.Values, error) {
 		for k, vs := range t {
 			out[k] = append([]string(nil), vs...)
 		}
-	case queryEncoder:
-		if isNilInterface(v) {
-			return url.Values{}, nil
-		}
+	case *GetOptions:
+		// Exact types only: a type embedding one of these has fields of
+		// its own that only go-querystring sees.
 		out = url.Values{}
-		t.encodeQuery(out)
+		if t != nil {
+			t.encodeQuery(out)
+		}
+	case *ListOptions:
+		out = url.Values{}
+		if t != nil {
+			t.encodeQuery(out)
+		}
 	default:
 		if isNilInterface(v) {
 			return url.Values{}, nil
@@ -162,10 +171,9 @@ func encodeValues(v any) (url.Values, error) {
 	return out, nil
 }
 
-// queryEncoder is an options type that writes its own query, without
-// reflection: the two option types nearly every call takes. A test checks
-// that each writes exactly what go-querystring would.
-type queryEncoder interface{ encodeQuery(url.Values) }
+// GetOptions and ListOptions, the option types nearly every call takes,
+// write their own query without reflection. A test checks that each
+// writes exactly what go-querystring would.
 
 func (o *GetOptions) encodeQuery(v url.Values) {
 	if len(o.Fields) > 0 {
@@ -282,7 +290,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	}
 	token := ""
 	if !r.noAuth && c.tokens != nil {
-		tok, err := c.tokens.Token()
+		tok, err := tokenFor(ctx, c.tokens)
 		if err != nil {
 			return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, c.appSecret))
 		}
@@ -295,6 +303,10 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	account := r.account
 	if account == "" {
 		account = accountOf(req.URL.Path, c.baseURL.Path+"/"+c.version+"/")
+	}
+	attempts := c.retry.MaxAttempts
+	if r.maxAttempts > 0 && r.maxAttempts < attempts {
+		attempts = r.maxAttempts
 	}
 	maxBody := r.maxBody
 	if maxBody == 0 {
@@ -320,7 +332,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		if err == nil {
 			return resp, nil
 		}
-		if attempt >= c.retry.MaxAttempts || !c.retryable(err, idempotent, out.sent) {
+		if attempt >= attempts || !c.retryable(err, idempotent, out.sent) {
 			return resp, markUnsafe(err, idempotent, out.sent)
 		}
 		wait := c.retry.backoff(attempt)

@@ -3,6 +3,8 @@ package instagram_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -176,6 +178,27 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 		tok := &instagram.Token{AccessToken: e.s.AccessToken, Expiry: time.Now().Add(time.Hour)}
 		ts := e.ig.Auth.TokenSource(tok, nil)
 		return func() error { _, err := ts.Token(); return err }
+	},
+	"RefreshingTokenSource.TokenContext": func(ctx context.Context, e *metaEnv) func() error {
+		tok := &instagram.Token{AccessToken: e.s.AccessToken, Expiry: time.Now().Add(time.Hour)}
+		ts := e.ig.Auth.TokenSource(tok, nil)
+		return func() error { _, err := ts.TokenContext(ctx); return err }
+	},
+	"MediaService.ResumePublishes": func(ctx context.Context, e *metaEnv) func() error {
+		j := instagram.NewMemoryPublishJournal()
+		spec, err := json.Marshal(map[string]any{"opts": instagram.ContainerOptions{ImageURL: "https://cdn.example.com/a.jpg"}})
+		if err != nil {
+			panic(err)
+		}
+		if _, ok, err := j.Claim(ctx, "k1", "gone", time.Minute); err != nil || !ok {
+			panic(fmt.Sprint("claim: ", ok, err))
+		}
+		rec := instagram.PublishRecord{Key: "k1", Account: e.user, Spec: spec, State: instagram.PublishCreating}
+		if err := j.Put(ctx, "gone", rec, time.Nanosecond); err != nil {
+			panic(err)
+		}
+		time.Sleep(time.Millisecond) // the dead holder's renewed lease lapses
+		return func() error { _, err := e.fb.Media.ResumePublishes(ctx, j, nil); return err }
 	},
 	"Client.Batch": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error {

@@ -35,7 +35,7 @@ func (l *progressLog) get() [][2]int64 {
 }
 
 func TestUploadProgressIsThrottledAndEndsAtTotal(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	data := randomBytes(2<<20, 7)
 	id := resumableContainer(t, c, srv)
 	var log progressLog
@@ -49,7 +49,7 @@ func TestUploadProgressIsThrottledAndEndsAtTotal(t *testing.T) {
 }
 
 func TestUploadProgressAfterInterruptionEndsAtTotal(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	data := randomBytes(3<<20, 8)
 	id := resumableContainer(t, c, srv)
 	srv.InjectUploadFailure(1 << 20)
@@ -63,7 +63,7 @@ func TestUploadProgressAfterInterruptionEndsAtTotal(t *testing.T) {
 }
 
 func TestPublishReelReportsProgress(t *testing.T) {
-	srv, c := publishFake(t)
+	srv, c := uploadFake(t)
 	data := randomBytes(1<<20, 9)
 	var log progressLog
 	ctx := instagram.WithUploadProgress(context.Background(), time.Hour, log.fn)
@@ -99,7 +99,7 @@ func (slowUpload) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestUploadProgressInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, err := instagram.NewClient(instagram.WithAccessToken("IGAAtesttoken"),
+		c, err := instagram.NewClient(instagram.WithAccessToken("IGAAtesttoken"), instagram.WithPlatform(instagram.FacebookLogin),
 			instagram.WithHTTPClient(&http.Client{Transport: slowUpload{}}))
 		require.NoError(t, err)
 		var log progressLog

@@ -438,8 +438,10 @@ func (s *MediaService) createContainer(ctx context.Context, userID string, opts 
 	c := new(Container)
 	// Creating a container posts nothing: one whose answer was lost stays
 	// unpublished and expires after 24 hours. So, unlike media_publish,
-	// this POST is retried like a read when it fails transiently.
-	r := &request{method: http.MethodPost, path: pathEscape(userID) + "/media", body: JSONBody(opts.body()), idempotent: true}
+	// this POST is retried like a read when it fails transiently, but at
+	// most maxContainerSends times in all, so lost answers cannot pile up
+	// containers.
+	r := &request{method: http.MethodPost, path: pathEscape(userID) + "/media", body: JSONBody(opts.body()), idempotent: true, maxAttempts: maxContainerSends}
 	if _, err := s.client.do(ctx, r, c); err != nil {
 		return nil, err
 	}
@@ -660,6 +662,8 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 		}
 		err := s.client.post(ctx, path, nil, url.Values{"creation_id": {containerID}}, &out)
 		if err == nil && out.ID != "" {
+			// A recovery of another publish must not take this media.
+			s.client.claims.claim(string(out.ID), containerID, time.Now())
 			return s.readBack(ctx, string(out.ID))
 		}
 		if err == nil {
@@ -697,7 +701,7 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 			}
 			return nil, &UnconfirmedPublishError{ContainerID: containerID, Err: errors.Join(err, werr)}
 		case st.StatusCode == ContainerPublished:
-			id, ferr := s.findPublished(ctx, userID, hint, start, w)
+			id, ferr := s.findPublished(ctx, userID, containerID, hint, start, w)
 			if ferr != nil {
 				return nil, &UnconfirmedPublishError{ContainerID: containerID, Published: true, Err: ferr}
 			}
@@ -716,10 +720,9 @@ func (s *MediaService) publish(ctx context.Context, userID, containerID string, 
 // account's latest media (or stories): Meta offers no field linking a
 // container to its media. A candidate is newer than the publish call
 // (less publishSkew) and, when known, has the container's type, product
-// type and caption; the newest candidate wins, since a media published
-// after ours would have had to appear in the seconds between the lost
-// answer and this look-up.
-func (s *MediaService) findPublished(ctx context.Context, userID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
+// type and caption; the oldest candidate not yet returned by another
+// recovery of the Client wins, so one media is never given to two callers.
+func (s *MediaService) findPublished(ctx context.Context, userID, containerID string, hint publishHint, start time.Time, w WaitOptions) (string, error) {
 	edges := []string{"media", "stories"}
 	switch {
 	case hint.known && hint.story:
@@ -744,12 +747,22 @@ func (s *MediaService) findPublished(ctx context.Context, userID string, hint pu
 				lastErr = err
 				continue
 			}
+			// Newest first: keep the matches since the call started, then
+			// take the oldest one no other recovery of this Client has
+			// returned (a media published after ours would have had to
+			// appear between the lost answer and this look-up).
+			var found []string
 			for _, m := range page.Data {
 				if !m.Timestamp.IsZero() && m.Timestamp.Before(since) {
-					break // newest first: the rest is older still
+					break // the rest is older still
 				}
 				if hint.matches(&m) {
-					return m.ID, nil
+					found = append(found, m.ID)
+				}
+			}
+			for i := len(found) - 1; i >= 0; i-- {
+				if s.client.claims.claim(found[i], containerID, time.Now()) {
+					return found[i], nil
 				}
 			}
 		}
@@ -823,6 +836,14 @@ type PublishOptions struct {
 
 	// Wait bounds how each container is polled until it is ready.
 	Wait WaitOptions
+
+	// Journal, with Key, records the publish step by step (PublishImage,
+	// PublishReel and PublishStory; videos by URL or FileURL) so that a
+	// call repeated with the same Key returns the same post, and
+	// ResumePublishes finishes it when this worker dies midway.
+	Journal PublishJournal
+	// Key names the publish in Journal: the caller's id for this post.
+	Key string
 }
 
 // VideoSource is a video to publish. Set exactly one of URL, Reader (with
@@ -893,8 +914,10 @@ type CarouselItem struct {
 // step is one container to create: its options and, for resumable
 // containers, the video to upload into it.
 type step struct {
-	opts  ContainerOptions
-	video *VideoSource
+	opts    ContainerOptions
+	video   *VideoSource
+	journal PublishJournal // with key: a journaled publish
+	key     string
 }
 
 // containerFrom turns publish options into container options.
@@ -945,6 +968,9 @@ func (s *MediaService) run(ctx context.Context, userID string, st *step, hint pu
 	if err := st.opts.Validate(); err != nil {
 		return nil, err
 	}
+	if st.journal != nil && st.key != "" {
+		return s.runJournaled(ctx, userID, st, hint, w)
+	}
 	c, err := s.create(ctx, userID, st)
 	if err != nil {
 		return nil, err
@@ -966,6 +992,7 @@ func (s *MediaService) run(ctx context.Context, userID string, st *step, hint pu
 func (s *MediaService) PublishImage(ctx context.Context, userID, imageURL string, opts *PublishOptions) (*Media, error) {
 	o := orEmpty(opts)
 	st := &step{opts: containerFrom(ContainerImage, o)}
+	st.journal, st.key = o.Journal, o.Key
 	st.opts.ImageURL = imageURL
 	hint := publishHint{known: true, mediaType: MediaTypeImage, productType: MediaProductTypeFeed, caption: o.Caption}
 	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
@@ -1011,6 +1038,7 @@ func (s *MediaService) publishReel(ctx context.Context, userID string, video Vid
 		return nil, err
 	}
 	st := &step{opts: containerFrom(ContainerReels, o), video: &video}
+	st.journal, st.key = o.Journal, o.Key
 	video.apply(&st.opts)
 	hint := publishHint{known: true, mediaType: MediaTypeVideo, productType: MediaProductTypeReels, caption: o.Caption}
 	return s.run(ctx, userID, st, hint, o.Wait.withDefaults())
@@ -1028,6 +1056,7 @@ func (s *MediaService) publishReel(ctx context.Context, userID string, video Vid
 func (s *MediaService) PublishStory(ctx context.Context, userID string, src StorySource, opts *PublishOptions) (*Media, error) {
 	o := orEmpty(opts)
 	st := &step{opts: containerFrom(ContainerStories, o)}
+	st.journal, st.key = o.Journal, o.Key
 	hint := publishHint{known: true, story: true, productType: MediaProductTypeStory}
 	switch {
 	case (src.ImageURL == "") == (src.Video == nil):

@@ -200,7 +200,12 @@ func (s *MediaService) UploadOffset(ctx context.Context, containerID string) (in
 	if c.VideoStatus == nil || c.VideoStatus.UploadingPhase == nil {
 		return 0, nil
 	}
-	return c.VideoStatus.UploadingPhase.BytesTransferred, nil
+	n := c.VideoStatus.UploadingPhase.BytesTransferred
+	if n < 0 {
+		return 0, &DecodeError{Method: http.MethodGet, Path: "/" + containerID,
+			Err: fmt.Errorf("negative bytes_transferred %d", n)}
+	}
+	return n, nil
 }
 
 // uploadRetryable tells failures worth continuing after: the transfer broke
@@ -277,7 +282,7 @@ func (s *MediaService) sendUpload(ctx context.Context, containerID string, prepa
 	if s.client.tokens == nil {
 		return errors.New("instagram: resumable uploads need an access token (WithAccessToken or WithTokenSource)")
 	}
-	tok, err := s.client.tokens.Token()
+	tok, err := tokenFor(ctx, s.client.tokens)
 	if err != nil {
 		return fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, ""))
 	}

@@ -73,7 +73,7 @@ func (s *Server) record(c *call) *RecordedRequest {
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	s.log = append(s.log, rec)
+	s.log.add(rec, s.cfg.logSize)
 	return rec
 }
 
@@ -83,17 +83,62 @@ func (s *Server) finishRecord(rec *RecordedRequest, status int) {
 	rec.Status = status
 }
 
-// Requests returns the requests received so far, oldest first.
+// DefaultRequestLogSize is how many requests the log keeps unless
+// WithRequestLogSize says otherwise (about 1.3 KB each).
+const DefaultRequestLogSize = 50000
+
+// WithRequestLogSize bounds the request log to the n most recent requests
+// (default DefaultRequestLogSize); older ones are dropped, so Requests and
+// RequestCount see the last n. Stats counts every request.
+func WithRequestLogSize(n int) Option { return func(c *config) { c.logSize = n } }
+
+// requestRing is the request log: a ring buffer of the newest requests.
+type requestRing struct {
+	buf     []*RecordedRequest
+	start   int // index of the oldest entry once the buffer is full
+	dropped int
+}
+
+func (r *requestRing) add(rec *RecordedRequest, size int) {
+	if size <= 0 {
+		size = DefaultRequestLogSize
+	}
+	if len(r.buf) < size {
+		r.buf = append(r.buf, rec)
+		return
+	}
+	r.buf[r.start] = rec
+	r.start = (r.start + 1) % len(r.buf)
+	r.dropped++
+}
+
+// each calls fn on the entries, oldest first.
+func (r *requestRing) each(fn func(*RecordedRequest)) {
+	for i := range r.buf {
+		fn(r.buf[(r.start+i)%len(r.buf)])
+	}
+}
+
+// DroppedRequests counts the requests dropped from the bounded log.
+func (s *Server) DroppedRequests() int {
+	s.meta.Lock()
+	defer s.meta.Unlock()
+	return s.log.dropped
+}
+
+// Requests returns the requests the log holds (the most recent
+// WithRequestLogSize ones), oldest first.
 func (s *Server) Requests() []RecordedRequest {
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	out := make([]RecordedRequest, len(s.log))
-	for i, r := range s.log {
-		out[i] = *r
+	out := make([]RecordedRequest, 0, len(s.log.buf))
+	s.log.each(func(r *RecordedRequest) {
+		i := len(out)
+		out = append(out, *r)
 		out[i].Query = cloneValues(r.Query)
 		out[i].Form = cloneValues(r.Form)
 		out[i].Header = r.Header.Clone()
-	}
+	})
 	return out
 }
 
@@ -101,26 +146,27 @@ func (s *Server) Requests() []RecordedRequest {
 func (s *Server) ResetRequests() {
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	s.log = nil
+	s.log = requestRing{}
 }
 
 // RequestCount counts logged requests with the method ("" for any) whose
-// path without version matches the path.Match glob ("" for any).
+// path without version matches the path.Match glob ("" for any), among
+// the requests the bounded log holds.
 func (s *Server) RequestCount(method, pattern string) int {
 	s.meta.Lock()
 	defer s.meta.Unlock()
 	n := 0
-	for _, r := range s.log {
+	s.log.each(func(r *RecordedRequest) {
 		if method != "" && !strings.EqualFold(method, r.Method) {
-			continue
+			return
 		}
 		if pattern != "" {
 			if ok, _ := path.Match(pattern, r.Path); !ok {
-				continue
+				return
 			}
 		}
 		n++
-	}
+	})
 	return n
 }
 

@@ -73,3 +73,22 @@ func TestRequestLogIsACopy(t *testing.T) {
 	assert.Equal(t, "id", s.Requests()[0].Query.Get("fields"))
 	assert.Empty(t, s.Requests()[0].Header.Get("X-Test"))
 }
+
+func TestRequestLogIsBounded(t *testing.T) {
+	s := newTestServer(t, WithRequestLogSize(3))
+	for i := range 5 {
+		get(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media?limit="+string(rune('1'+i)))
+	}
+	reqs := s.Requests()
+	require.Len(t, reqs, 3, "the log keeps the newest 3")
+	for i, r := range reqs {
+		assert.Equal(t, string(rune('3'+i)), r.Query.Get("limit"), "oldest first")
+	}
+	assert.Equal(t, 3, s.RequestCount("GET", "/*/media"))
+	assert.Equal(t, 2, s.DroppedRequests())
+
+	s.ResetRequests()
+	assert.Empty(t, s.Requests())
+	get(t, s, s.AccessToken, "/v25.0/"+s.UserID+"/media?limit=9")
+	require.Len(t, s.Requests(), 1)
+}

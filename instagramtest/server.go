@@ -139,7 +139,7 @@ type Server struct {
 
 	// meta guards the request log, statistics, budgets, faults and trace ids.
 	meta      sync.Mutex
-	log       []*RecordedRequest
+	log       requestRing
 	stats     Stats
 	app       budget
 	accounts  map[string]*budget
@@ -160,6 +160,7 @@ type config struct {
 	acctWindow   time.Duration
 	clock        func() time.Time
 	requireProof bool
+	logSize      int
 	setups       []func(*Server)
 	listener     net.Listener
 }
