@@ -463,6 +463,7 @@ func (s *Server) threadFor(account, person string, create bool) *thread {
 	st.threads[key] = t
 	s.addObject(kindConversation, id, t)
 	s.usernameOf(person)
+	s.registerScopedUser(person)
 	return t
 }
 
