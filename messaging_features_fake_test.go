@@ -158,3 +158,26 @@ func TestUploadAttachmentThenSendByID(t *testing.T) {
 		"message": {`{"attachment":{"type":"sticker","payload":{"url":"https://cdn.example.com/x.png","is_reusable":true}}}`}})
 	require.ErrorAs(t, err, new(*instagram.Error))
 }
+
+func TestConversationsFolderFilter(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana, bo := srv.ContactID("ana.makes"), srv.ContactID("bo.writes")
+	srv.SimulateIncomingMessage(ana, "hi")
+	srv.SimulateIncomingMessage(bo, "hello")
+	srv.MoveConversation(bo, instagram.FolderPending)
+
+	page, err := c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: instagram.FolderPending,
+		ListOptions: instagram.ListOptions{Fields: []string{"id", "folder", "participants"}}})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	assert.Equal(t, instagram.FolderPending, page.Data[0].Folder)
+	page, err = c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: instagram.FolderInbox})
+	require.NoError(t, err)
+	assert.Len(t, page.Data, 1)
+	page, err = c.Messaging.Conversations(ctx, srv.UserID, nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Data, 2)
+	_, err = c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: "archive"})
+	assert.ErrorIs(t, err, instagram.ErrValidation, "the server refuses an unknown folder")
+}
