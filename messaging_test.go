@@ -352,7 +352,7 @@ func TestMessengerProfile(t *testing.T) {
 		instagram.IceBreakers{Locale: "de_DE", CallToActions: []instagram.IceBreaker{{Question: "Wohin liefert ihr?", Payload: "SHIPPING"}}}))
 	require.NoError(t, c.Messaging.SetPersistentMenu(ctx, "me", instagram.PersistentMenu{CallToActions: []instagram.MenuItem{
 		{Type: instagram.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
-		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com", WebviewHeightRatio: "full"},
+		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com"},
 	}}))
 	require.NoError(t, c.Messaging.DeleteMessengerProfile(ctx, "me", instagram.ProfileIceBreakers))
 	require.NoError(t, c.Messaging.DeleteMessengerProfile(ctx, "me"))
@@ -363,7 +363,7 @@ func TestMessengerProfile(t *testing.T) {
 		{"locale":"de_DE","call_to_actions":[{"question":"Wohin liefert ihr?","payload":"SHIPPING"}]}]}`, got[0].Body)
 	assert.JSONEq(t, `{"platform":"instagram","persistent_menu":[{"locale":"default","call_to_actions":[
 		{"type":"postback","title":"Talk to a person","payload":"AGENT"},
-		{"type":"web_url","title":"Shop","url":"https://shop.example.com","webview_height_ratio":"full"}]}]}`, got[1].Body)
+		{"type":"web_url","title":"Shop","url":"https://shop.example.com"}]}]}`, got[1].Body)
 	assert.Equal(t, "instagram", got[0].Query.Get("platform"))
 	assert.JSONEq(t, `{"fields":["ice_breakers"]}`, got[2].Body)
 	assert.JSONEq(t, `{"fields":["ice_breakers","persistent_menu"]}`, got[3].Body)
