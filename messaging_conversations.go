@@ -117,7 +117,20 @@ type ConversationsOptions struct {
 	// Platform is "instagram" unless set: with Facebook Login the Page's
 	// Messenger conversations are returned otherwise.
 	Platform string `url:"platform,omitempty"`
+	// Folder restricts the list to one inbox folder, such as
+	// FolderInbox (Meta's spec types it as a free string).
+	Folder string `url:"folder,omitempty"`
 }
+
+// Conversation folders (Conversation.Folder, ConversationsOptions.Folder).
+const (
+	// FolderInbox is the main inbox.
+	FolderInbox = "inbox"
+	// FolderPending is message requests not yet accepted.
+	FolderPending = "pending"
+	// FolderOther is the general folder of the professional inbox.
+	FolderOther = "other"
+)
 
 // Default field sets of the conversations API.
 const (

@@ -109,3 +109,75 @@ func TestPersistentMenuOptionsPerLogin(t *testing.T) {
 	require.NoError(t, pageClient.Messaging.SetPersistentMenu(ctx, srv.PageID, composer...))
 	require.NoError(t, pageClient.Messaging.SetPersistentMenu(ctx, srv.PageID, ratio...))
 }
+
+func TestUserProfileOnFakeServer(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana := srv.ContactID("ana.makes")
+
+	// Before the person writes, Meta refuses (no consent).
+	_, err := c.Messaging.UserProfile(ctx, ana, nil)
+	require.ErrorAs(t, err, new(*instagram.Error))
+
+	srv.SimulateIncomingMessage(ana, "Hi! Is the tote in stock?")
+	p, err := c.Messaging.UserProfile(ctx, ana, nil)
+	require.NoError(t, err)
+	assert.Equal(t, ana, p.ID)
+	assert.Equal(t, "ana.makes", p.Username)
+	assert.NotEmpty(t, p.Name)
+	assert.NotEmpty(t, p.ProfilePic)
+	assert.Positive(t, p.FollowerCount)
+
+	p, err = c.Messaging.UserProfile(ctx, ana, &instagram.GetOptions{Fields: []string{"username"}})
+	require.NoError(t, err)
+	assert.Equal(t, "ana.makes", p.Username)
+	assert.Zero(t, p.FollowerCount, "only the fields asked for")
+
+	_, err = c.Messaging.UserProfile(ctx, "", nil)
+	assert.ErrorIs(t, err, instagram.ErrValidation)
+}
+
+func TestUploadAttachmentThenSendByID(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana := srv.ContactID("ana.makes")
+	srv.SimulateIncomingMessage(ana, "Send me the size chart")
+	up, err := c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentImage, "https://cdn.example.com/sizes.png")
+	require.NoError(t, err)
+	require.NotEmpty(t, up.AttachmentID)
+	res, err := c.Messaging.Send(ctx, srv.UserID, ana, instagram.ImageMessage(instagram.ByAttachmentID(up.AttachmentID)), nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.MessageID)
+
+	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentTemplate, "https://cdn.example.com/x.png")
+	assert.ErrorIs(t, err, instagram.ErrValidation)
+	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentImage, "/local/file.png")
+	assert.ErrorIs(t, err, instagram.ErrValidation)
+	// Sent anyway with a bad type, the server refuses it.
+	err = rawPost(t, c, srv.UserID+"/message_attachments", url.Values{"platform": {"instagram"},
+		"message": {`{"attachment":{"type":"sticker","payload":{"url":"https://cdn.example.com/x.png","is_reusable":true}}}`}})
+	require.ErrorAs(t, err, new(*instagram.Error))
+}
+
+func TestConversationsFolderFilter(t *testing.T) {
+	srv, c := fakeServer(t)
+	ctx := context.Background()
+	ana, bo := srv.ContactID("ana.makes"), srv.ContactID("bo.writes")
+	srv.SimulateIncomingMessage(ana, "hi")
+	srv.SimulateIncomingMessage(bo, "hello")
+	srv.MoveConversation(bo, instagram.FolderPending)
+
+	page, err := c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: instagram.FolderPending,
+		ListOptions: instagram.ListOptions{Fields: []string{"id", "folder", "participants"}}})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	assert.Equal(t, instagram.FolderPending, page.Data[0].Folder)
+	page, err = c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: instagram.FolderInbox})
+	require.NoError(t, err)
+	assert.Len(t, page.Data, 1)
+	page, err = c.Messaging.Conversations(ctx, srv.UserID, nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Data, 2)
+	_, err = c.Messaging.Conversations(ctx, srv.UserID, &instagram.ConversationsOptions{Folder: "archive"})
+	assert.ErrorIs(t, err, instagram.ErrValidation, "the server refuses an unknown folder")
+}

@@ -140,6 +140,26 @@ type thread struct {
 	Updated      time.Time
 	LastIncoming time.Time // zero until the person writes
 	Unread       int
+	Folder       string // "" is inbox
+}
+
+// folder is the thread's inbox folder.
+func (t *thread) folder() string {
+	if t.Folder == "" {
+		return "inbox"
+	}
+	return t.Folder
+}
+
+// MoveConversation puts the conversation with the person igsid into an
+// inbox folder (inbox, pending or other), as the account's owner would in
+// the app; GET /{ig-user-id}/conversations?folder= then filters on it.
+func (s *Server) MoveConversation(igsid, folder string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.threadFor(s.acct.ID, igsid, true); t != nil {
+		t.Folder = folder
+	}
 }
 
 // dm is one direct message.
@@ -181,7 +201,7 @@ func (s *Server) setupMessaging() {
 	fieldOf(ck, "can_reply", onBoth, func(c *call, t *thread) (any, bool) {
 		return c.s.windowOpen(t, false), true
 	})
-	fieldOf(ck, "folder", onBoth, func(_ *call, _ *thread) (any, bool) { return "inbox", true })
+	fieldOf(ck, "folder", onBoth, func(_ *call, t *thread) (any, bool) { return t.folder(), true })
 	fieldOf(ck, "snippet", onBoth, func(c *call, t *thread) (any, bool) {
 		if len(t.Messages) == 0 {
 			return nil, false
@@ -459,6 +479,7 @@ func (s *Server) threadFor(account, person string, create bool) *thread {
 	st.threads[key] = t
 	s.addObject(kindConversation, id, t)
 	s.usernameOf(person)
+	s.registerScopedUser(person)
 	return t
 }
 
@@ -862,10 +883,15 @@ func (s *Server) getConversations(c *call) {
 		c.fail(errParam("Invalid platform %q", p))
 		return
 	}
+	if f := c.param("folder"); f != "" && f != "inbox" && f != "pending" && f != "other" {
+		c.fail(errParam("Invalid folder %q", f))
+		return
+	}
 	var list []*thread
 	if c.param("platform") == "instagram" || c.host() == onInstagram {
 		for _, t := range ext[msgState](s).threads {
-			if t.Account == account && (c.param("user_id") == "" || t.UserID == c.param("user_id")) {
+			if t.Account == account && (c.param("user_id") == "" || t.UserID == c.param("user_id")) &&
+				(c.param("folder") == "" || c.param("folder") == t.folder()) {
 				list = append(list, t)
 			}
 		}
