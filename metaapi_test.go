@@ -405,6 +405,15 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	"MessagingService.SendText": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error { _, err := e.ig.Messaging.SendText(ctx, e.user, e.contact, "Hello"); return err }
 	},
+	"MessagingService.UserProfile": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { _, err := e.ig.Messaging.UserProfile(ctx, e.contact, nil); return err }
+	},
+	"MessagingService.UploadAttachment": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error {
+			_, err := e.ig.Messaging.UploadAttachment(ctx, e.user, instagram.AttachmentImage, "https://cdn.example.com/a.jpg")
+			return err
+		}
+	},
 	"MessagingService.SetIceBreakers": func(ctx context.Context, e *metaEnv) func() error {
 		ib := instagram.IceBreakers{Locale: "default", CallToActions: []instagram.IceBreaker{{Question: "Open?", Payload: "OPEN"}}}
 		return func() error { return e.ig.Messaging.SetIceBreakers(ctx, e.user, ib) }

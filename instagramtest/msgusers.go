@@ -23,8 +23,6 @@ const kindScopedUser = "ig_scoped_user"
 // scopedUser is a person as a business sees them (an IGSID).
 type scopedUser struct{ ID string }
 
-func init() { register(setupMsgUsers) }
-
 func setupMsgUsers(s *Server) {
 	k := s.defineKind(kindScopedUser, "User", "User", onBoth)
 	k.setDefaults("name", "username", "profile_pic", "id")

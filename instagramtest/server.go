@@ -233,6 +233,7 @@ var setups = []func(*Server){
 	setupInsights,            // insights.go
 	setupMediaOps,            // mediaops.go
 	(*Server).setupMessaging, // messaging.go
+	setupMsgUsers,            // msgusers.go
 	setupOAuth,               // oauth.go
 	setupPublishing,          // publish.go
 	setupShopping,            // shopping.go
