@@ -1,4 +1,4 @@
-package instagram_test
+package webhook_test
 
 import (
 	"context"
@@ -7,19 +7,19 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/webhook"
 )
 
-func ExampleNewWebhookHandler() {
-	h := instagram.NewWebhookHandler(os.Getenv("INSTAGRAM_APP_SECRET"),
-		instagram.WithVerifyToken(os.Getenv("INSTAGRAM_VERIFY_TOKEN")),
-		instagram.WithDedup(&instagram.MemoryDedup{}, instagram.DefaultDedupTTL),
-	)
-	h.OnComment(func(ctx context.Context, e *instagram.CommentEvent) error {
+func ExampleNewHandler() {
+	h := webhook.NewHandler(os.Getenv("INSTAGRAM_APP_SECRET"), webhook.Options{
+		VerifyToken: os.Getenv("INSTAGRAM_VERIFY_TOKEN"),
+		Dedup:       &webhook.MemoryDedup{},
+	})
+	h.OnComment(func(ctx context.Context, e *webhook.CommentEvent) error {
 		log.Printf("comment %s on media %s by @%s", e.ID, e.Media.ID, e.From.Username)
 		return nil
 	})
-	h.OnMessage(func(ctx context.Context, e *instagram.MessageEvent) error {
+	h.OnMessage(func(ctx context.Context, e *webhook.MessageEvent) error {
 		log.Printf("message %s from %s", e.Message.MID, e.SenderID)
 		return nil
 	})
@@ -27,30 +27,30 @@ func ExampleNewWebhookHandler() {
 	// log.Fatal(http.ListenAndServe(":8080", nil))
 }
 
-func ExampleParseWebhookBody() {
+func ExampleParseBody() {
 	const secret = "app-secret"
 	body := []byte(`{"object":"instagram","entry":[{"id":"17841463720011512","time":1746104700000,"messaging":[
 		{"sender":{"id":"7219432017765481"},"recipient":{"id":"17841463720011512"},"timestamp":1746104699001,
 		 "reaction":{"mid":"mid.1","action":"react","reaction":"love","emoji":"\u2764\ufe0f"}}]}]}`)
-	signature := instagram.SignWebhook(body, secret) // what arrives in X-Hub-Signature-256
+	signature := webhook.Sign(body, secret) // what arrives in X-Hub-Signature-256
 
-	events, err := instagram.ParseWebhookBody(body, signature, secret)
+	events, err := webhook.ParseBody(body, signature, secret)
 	if err != nil {
-		fmt.Println(instagram.WebhookStatus(err), err)
+		fmt.Println(webhook.Status(err), err)
 		return
 	}
 	for _, e := range events {
 		switch e := e.(type) {
-		case *instagram.ReactionEvent:
+		case *webhook.ReactionEvent:
 			fmt.Println(e.Kind(), e.SenderID, e.Action, e.Reaction, e.MID)
 		default:
 			fmt.Println(e.Kind())
 		}
 	}
 
-	_, err = instagram.ParseWebhookBody(body, instagram.SignWebhook(body, "forged"), secret)
-	fmt.Println(instagram.WebhookStatus(err), err)
+	_, err = webhook.ParseBody(body, webhook.Sign(body, "forged"), secret)
+	fmt.Println(webhook.Status(err), err)
 	// Output:
 	// message_reactions 7219432017765481 react love mid.1
-	// 403 instagram: webhook signature invalid
+	// 403 webhook: signature invalid
 }

@@ -1,4 +1,4 @@
-package instagram_test
+package webhook_test
 
 import (
 	"bytes"
@@ -16,12 +16,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/webhook"
 )
 
 const (
@@ -30,9 +29,10 @@ const (
 )
 
 // counting returns a handler whose every event increments n.
-func counting(n *atomic.Int64, opts ...instagram.WebhookOption) *instagram.WebhookHandler {
-	h := instagram.NewWebhookHandler(whSecret, append([]instagram.WebhookOption{instagram.WithVerifyToken(whVerify)}, opts...)...)
-	h.OnEvent(func(context.Context, instagram.WebhookEvent) error {
+func counting(n *atomic.Int64, opts webhook.Options) *webhook.Handler {
+	opts.VerifyToken = whVerify
+	h := webhook.NewHandler(whSecret, opts)
+	h.OnEvent(func(context.Context, webhook.Event) error {
 		n.Add(1)
 		return nil
 	})
@@ -52,7 +52,7 @@ func post(h http.Handler, body []byte, headers ...string) *httptest.ResponseReco
 }
 
 func signed(h http.Handler, body []byte) *httptest.ResponseRecorder {
-	return post(h, body, instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
+	return post(h, body, webhook.SignatureHeader, webhook.Sign(body, whSecret))
 }
 
 func sha1Signature(body []byte, secret string) string {
@@ -61,14 +61,19 @@ func sha1Signature(body []byte, secret string) string {
 	return "sha1=" + hex.EncodeToString(m.Sum(nil))
 }
 
+func TestSignSHA1MatchesIndependentHMAC(t *testing.T) {
+	body := []byte(`{"object":"instagram"}`)
+	assert.Equal(t, sha1Signature(body, whSecret), webhook.SignSHA1(body, whSecret))
+}
+
 func TestSignMatchesMetaFormat(t *testing.T) {
 	// HMAC-SHA256("secret", "hello"), as computed by any HMAC tool.
-	assert.Equal(t, "sha256=88aab3ede8d3adf94d26ab90d3bafd4a2083070c3bcce9c014ee04a443847c0b", instagram.SignWebhook([]byte("hello"), "secret"))
+	assert.Equal(t, "sha256=88aab3ede8d3adf94d26ab90d3bafd4a2083070c3bcce9c014ee04a443847c0b", webhook.Sign([]byte("hello"), "secret"))
 }
 
 func TestVerificationHandshake(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n)
+	h := counting(&n, webhook.Options{})
 	get := func(query string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/webhook?"+query, nil))
@@ -88,7 +93,7 @@ func TestVerificationHandshake(t *testing.T) {
 
 	// Without a configured verify token nothing verifies, not even an
 	// empty one.
-	bare := instagram.NewWebhookHandler(whSecret)
+	bare := webhook.NewHandler(whSecret, webhook.Options{})
 	w = httptest.NewRecorder()
 	bare.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/webhook?hub.mode=subscribe&hub.challenge=5&hub.verify_token=", nil))
 	assert.Equal(t, http.StatusForbidden, w.Code)
@@ -102,17 +107,17 @@ func TestVerificationHandshake(t *testing.T) {
 
 func TestWebhookChallengeForOwnRouters(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/cb?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=tok", nil)
-	c, err := instagram.WebhookChallenge(r, "tok")
+	c, err := webhook.Challenge(r, "tok")
 	require.NoError(t, err)
 	assert.Equal(t, "abc", c)
-	_, err = instagram.WebhookChallenge(r, "other")
-	assert.ErrorIs(t, err, instagram.ErrVerifyToken)
-	assert.Equal(t, http.StatusForbidden, instagram.WebhookStatus(err))
+	_, err = webhook.Challenge(r, "other")
+	assert.ErrorIs(t, err, webhook.ErrVerifyToken)
+	assert.Equal(t, http.StatusForbidden, webhook.Status(err))
 }
 
 func TestDeliveryAccepted(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n)
+	h := counting(&n, webhook.Options{})
 	body := fixture(t, "webhooks/batch.json")
 	w := signed(h, body)
 	assert.Equal(t, http.StatusOK, w.Code)
@@ -122,46 +127,46 @@ func TestDeliveryAccepted(t *testing.T) {
 
 func TestSignatureMissingOrWrong(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n)
+	h := counting(&n, webhook.Options{})
 	body := fixture(t, "webhooks/messages.json")
-	good := instagram.SignWebhook(body, whSecret)
+	good := webhook.Sign(body, whSecret)
 
 	assert.Equal(t, http.StatusUnauthorized, post(h, body).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, instagram.SignWebhook(body, "another-secret")).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, strings.TrimPrefix(good, "sha256=")).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, strings.ToUpper(good)).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, good[:len(good)-2]).Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, good+"00").Code)
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.SignatureHeader, "sha1="+strings.TrimPrefix(good, "sha256=")).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, webhook.Sign(body, "another-secret")).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, strings.TrimPrefix(good, "sha256=")).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, strings.ToUpper(good)).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, good[:len(good)-2]).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, good+"00").Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.SignatureHeader, "sha1="+strings.TrimPrefix(good, "sha256=")).Code)
 	// The sha1 header alone is not enough unless allowed.
-	assert.Equal(t, http.StatusUnauthorized, post(h, body, instagram.LegacySignatureHeader, sha1Signature(body, whSecret)).Code)
+	assert.Equal(t, http.StatusUnauthorized, post(h, body, webhook.LegacySignatureHeader, sha1Signature(body, whSecret)).Code)
 	assert.Zero(t, n.Load())
 
 	// An empty app secret verifies nothing.
-	empty := instagram.NewWebhookHandler("")
-	empty.OnEvent(func(context.Context, instagram.WebhookEvent) error { n.Add(1); return nil })
-	assert.Equal(t, http.StatusForbidden, post(empty, body, instagram.SignatureHeader, instagram.SignWebhook(body, "")).Code)
+	empty := webhook.NewHandler("", webhook.Options{})
+	empty.OnEvent(func(context.Context, webhook.Event) error { n.Add(1); return nil })
+	assert.Equal(t, http.StatusForbidden, post(empty, body, webhook.SignatureHeader, webhook.Sign(body, "")).Code)
 	assert.Zero(t, n.Load())
 }
 
 func TestSHA1SignaturesWhenAllowed(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n, instagram.WithSHA1Signatures(true))
+	h := counting(&n, webhook.Options{ParseOptions: webhook.ParseOptions{SignatureOptions: webhook.SignatureOptions{AllowSHA1: true}}})
 	body := fixture(t, "webhooks/messages.json")
-	assert.Equal(t, http.StatusOK, post(h, body, instagram.LegacySignatureHeader, sha1Signature(body, whSecret)).Code)
+	assert.Equal(t, http.StatusOK, post(h, body, webhook.LegacySignatureHeader, sha1Signature(body, whSecret)).Code)
 	assert.EqualValues(t, 1, n.Load())
-	assert.Equal(t, http.StatusForbidden, post(h, body, instagram.LegacySignatureHeader, sha1Signature(body, "nope")).Code)
+	assert.Equal(t, http.StatusForbidden, post(h, body, webhook.LegacySignatureHeader, sha1Signature(body, "nope")).Code)
 	// When both are present only sha256 counts: a good sha1 does not
 	// rescue a bad sha256.
 	assert.Equal(t, http.StatusForbidden, post(h, body,
-		instagram.LegacySignatureHeader, sha1Signature(body, whSecret),
-		instagram.SignatureHeader, instagram.SignWebhook(body, "nope")).Code)
+		webhook.LegacySignatureHeader, sha1Signature(body, whSecret),
+		webhook.SignatureHeader, webhook.Sign(body, "nope")).Code)
 	assert.EqualValues(t, 1, n.Load())
 }
 
 func TestOversizedBody(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n, instagram.WithMaxBodyBytes(1024))
+	h := counting(&n, webhook.Options{ParseOptions: webhook.ParseOptions{MaxBodyBytes: 1024}})
 	small := fixture(t, "webhooks/messages.json")
 	require.Less(t, len(small), 1024)
 	assert.Equal(t, http.StatusOK, signed(h, small).Code)
@@ -172,7 +177,7 @@ func TestOversizedBody(t *testing.T) {
 	// Without a Content-Length (chunked), the limit holds while reading.
 	r := httptest.NewRequest(http.MethodPost, "/webhook", io.MultiReader(bytes.NewReader(big)))
 	r.ContentLength = -1
-	r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(big, whSecret))
+	r.Header.Set(webhook.SignatureHeader, webhook.Sign(big, whSecret))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
@@ -186,7 +191,7 @@ func TestOversizedBody(t *testing.T) {
 
 func TestMalformedSignedBody(t *testing.T) {
 	var n atomic.Int64
-	h := counting(&n)
+	h := counting(&n, webhook.Options{})
 	for _, body := range []string{`{"object":"instagram","entry":[`, `not json`, `[]`, `{"entry":"x"}`} {
 		assert.Equalf(t, http.StatusBadRequest, signed(h, []byte(body)).Code, "body %q", body)
 	}
@@ -205,7 +210,7 @@ func TestBitFlipsAlwaysRejected(t *testing.T) {
 		bodies = append(bodies, b)
 	}
 	var n atomic.Int64
-	h := counting(&n)
+	h := counting(&n, webhook.Options{})
 	// The unmodified deliveries are accepted: the flips are what fails.
 	for _, b := range bodies {
 		require.Equal(t, http.StatusOK, signed(h, b).Code)
@@ -218,7 +223,7 @@ func TestBitFlipsAlwaysRejected(t *testing.T) {
 	statuses := map[int]int{}
 	for i := 0; i < runs; i++ {
 		body := bytes.Clone(bodies[rng.IntN(len(bodies))])
-		sig := []byte(instagram.SignWebhook(body, whSecret))
+		sig := []byte(webhook.Sign(body, whSecret))
 		if rng.IntN(2) == 0 {
 			bit := rng.IntN(len(body) * 8)
 			body[bit/8] ^= 1 << (bit % 8)
@@ -226,7 +231,7 @@ func TestBitFlipsAlwaysRejected(t *testing.T) {
 			bit := rng.IntN(len(sig) * 8)
 			sig[bit/8] ^= 1 << (bit % 8)
 		}
-		w := post(h, body, instagram.SignatureHeader, string(sig))
+		w := post(h, body, webhook.SignatureHeader, string(sig))
 		statuses[w.Code]++
 		if w.Code != http.StatusForbidden && w.Code != http.StatusUnauthorized {
 			t.Fatalf("run %d: flipped delivery answered %d", i, w.Code)
@@ -237,21 +242,21 @@ func TestBitFlipsAlwaysRejected(t *testing.T) {
 }
 
 func TestPerKindFunctionsAndCatchAll(t *testing.T) {
-	h := instagram.NewWebhookHandler(whSecret)
+	h := webhook.NewHandler(whSecret, webhook.Options{})
 	var got []string
-	h.OnComment(func(_ context.Context, e *instagram.CommentEvent) error {
+	h.OnComment(func(_ context.Context, e *webhook.CommentEvent) error {
 		got = append(got, "comment:"+e.ID)
 		return nil
 	})
-	h.OnMessage(func(_ context.Context, e *instagram.MessageEvent) error {
+	h.OnMessage(func(_ context.Context, e *webhook.MessageEvent) error {
 		got = append(got, "message:"+e.Message.Text)
 		return nil
 	})
-	h.OnSeen(func(_ context.Context, e *instagram.SeenEvent) error {
+	h.OnSeen(func(_ context.Context, e *webhook.SeenEvent) error {
 		got = append(got, "seen:"+e.SenderID)
 		return nil
 	})
-	h.OnEvent(func(_ context.Context, e instagram.WebhookEvent) error {
+	h.OnEvent(func(_ context.Context, e webhook.Event) error {
 		got = append(got, "all:"+string(e.Kind()))
 		return nil
 	})
@@ -264,66 +269,66 @@ func TestPerKindFunctionsAndCatchAll(t *testing.T) {
 	}, got)
 
 	// Each typed registration receives only its kind.
-	kinds := map[instagram.EventKind]int{}
-	h2 := instagram.NewWebhookHandler(whSecret)
-	h2.OnLiveComment(func(context.Context, *instagram.CommentEvent) error { kinds[instagram.EventLiveComment]++; return nil })
-	h2.OnMention(func(context.Context, *instagram.MentionEvent) error { kinds[instagram.EventMention]++; return nil })
-	h2.OnStoryInsights(func(context.Context, *instagram.StoryInsightsEvent) error {
-		kinds[instagram.EventStoryInsights]++
+	kinds := map[webhook.EventKind]int{}
+	h2 := webhook.NewHandler(whSecret, webhook.Options{})
+	h2.OnLiveComment(func(context.Context, *webhook.CommentEvent) error { kinds[webhook.EventLiveComment]++; return nil })
+	h2.OnMention(func(context.Context, *webhook.MentionEvent) error { kinds[webhook.EventMention]++; return nil })
+	h2.OnStoryInsights(func(context.Context, *webhook.StoryInsightsEvent) error {
+		kinds[webhook.EventStoryInsights]++
 		return nil
 	})
-	h2.OnMessageEcho(func(context.Context, *instagram.MessageEvent) error { kinds[instagram.EventMessageEcho]++; return nil })
-	h2.OnMessageEdit(func(context.Context, *instagram.MessageEditEvent) error {
-		kinds[instagram.EventMessageEdit]++
+	h2.OnMessageEcho(func(context.Context, *webhook.MessageEvent) error { kinds[webhook.EventMessageEcho]++; return nil })
+	h2.OnMessageEdit(func(context.Context, *webhook.MessageEditEvent) error {
+		kinds[webhook.EventMessageEdit]++
 		return nil
 	})
-	h2.OnReaction(func(context.Context, *instagram.ReactionEvent) error { kinds[instagram.EventReaction]++; return nil })
-	h2.OnPostback(func(context.Context, *instagram.PostbackEvent) error { kinds[instagram.EventPostback]++; return nil })
-	h2.OnOptin(func(context.Context, *instagram.OptinEvent) error { kinds[instagram.EventOptin]++; return nil })
-	h2.OnReferral(func(context.Context, *instagram.ReferralEvent) error { kinds[instagram.EventReferral]++; return nil })
-	h2.OnUnknown(func(context.Context, *instagram.UnknownEvent) error { kinds[instagram.EventUnknown]++; return nil })
+	h2.OnReaction(func(context.Context, *webhook.ReactionEvent) error { kinds[webhook.EventReaction]++; return nil })
+	h2.OnPostback(func(context.Context, *webhook.PostbackEvent) error { kinds[webhook.EventPostback]++; return nil })
+	h2.OnOptin(func(context.Context, *webhook.OptinEvent) error { kinds[webhook.EventOptin]++; return nil })
+	h2.OnReferral(func(context.Context, *webhook.ReferralEvent) error { kinds[webhook.EventReferral]++; return nil })
+	h2.OnUnknown(func(context.Context, *webhook.UnknownEvent) error { kinds[webhook.EventUnknown]++; return nil })
 	for _, f := range []string{"live_comments.json", "mentions.json", "story_insights.json", "message_echoes.json",
 		"message_edit.json", "message_reactions.json", "messaging_postbacks.json", "messaging_optins.json",
 		"messaging_referral.json", "unknown_fields.json", "comments.json", "messages.json"} {
 		require.Equal(t, http.StatusOK, signed(h2, fixture(t, "webhooks/"+f)).Code, f)
 	}
-	assert.Equal(t, map[instagram.EventKind]int{
-		instagram.EventLiveComment: 1, instagram.EventMention: 2, instagram.EventStoryInsights: 1,
-		instagram.EventMessageEcho: 1, instagram.EventMessageEdit: 1, instagram.EventReaction: 2,
-		instagram.EventPostback: 1, instagram.EventOptin: 1, instagram.EventReferral: 1, instagram.EventUnknown: 2,
+	assert.Equal(t, map[webhook.EventKind]int{
+		webhook.EventLiveComment: 1, webhook.EventMention: 2, webhook.EventStoryInsights: 1,
+		webhook.EventMessageEcho: 1, webhook.EventMessageEdit: 1, webhook.EventReaction: 2,
+		webhook.EventPostback: 1, webhook.EventOptin: 1, webhook.EventReferral: 1, webhook.EventUnknown: 2,
 	}, kinds)
 
 	// Handle with a nil function removes a registration.
-	h2.Handle(instagram.EventMention, nil)
+	h2.Handle(webhook.EventMention, nil)
 	require.Equal(t, http.StatusOK, signed(h2, fixture(t, "webhooks/mentions.json")).Code)
-	assert.Equal(t, 2, kinds[instagram.EventMention])
+	assert.Equal(t, 2, kinds[webhook.EventMention])
 }
 
 func TestFunctionErrorAnswers500AndStops(t *testing.T) {
-	h := instagram.NewWebhookHandler(whSecret)
+	h := webhook.NewHandler(whSecret, webhook.Options{})
 	var ran []string
-	h.OnComment(func(_ context.Context, e *instagram.CommentEvent) error {
+	h.OnComment(func(_ context.Context, e *webhook.CommentEvent) error {
 		ran = append(ran, e.ID)
 		return errors.New("database down")
 	})
-	h.OnMessage(func(_ context.Context, e *instagram.MessageEvent) error {
+	h.OnMessage(func(_ context.Context, e *webhook.MessageEvent) error {
 		ran = append(ran, e.Message.MID)
 		return nil
 	})
 	assert.Equal(t, http.StatusInternalServerError, signed(h, fixture(t, "webhooks/batch.json")).Code)
 	assert.Equal(t, []string{"18100022233344455"}, ran)
 
-	p := instagram.NewWebhookHandler(whSecret)
-	p.OnEvent(func(context.Context, instagram.WebhookEvent) error { panic("boom") })
+	p := webhook.NewHandler(whSecret, webhook.Options{})
+	p.OnEvent(func(context.Context, webhook.Event) error { panic("boom") })
 	assert.Equal(t, http.StatusInternalServerError, signed(p, fixture(t, "webhooks/messages.json")).Code)
 }
 
 func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
-	store := &instagram.MemoryDedup{}
-	h := instagram.NewWebhookHandler(whSecret, instagram.WithDedup(store, 0))
+	store := &webhook.MemoryDedup{}
+	h := webhook.NewHandler(whSecret, webhook.Options{Dedup: store})
 	calls := map[string]int{}
 	fail := true
-	h.OnMessage(func(_ context.Context, e *instagram.MessageEvent) error {
+	h.OnMessage(func(_ context.Context, e *webhook.MessageEvent) error {
 		calls[e.Message.MID]++
 		if fail && e.Message.MID == "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwNzc3OjEw" {
 			return errors.New("temporarily failing")
@@ -331,7 +336,7 @@ func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
 		return nil
 	})
 	var comments int
-	h.OnComment(func(context.Context, *instagram.CommentEvent) error { comments++; return nil })
+	h.OnComment(func(context.Context, *webhook.CommentEvent) error { comments++; return nil })
 
 	batch := fixture(t, "webhooks/batch.json")
 	assert.Equal(t, http.StatusInternalServerError, signed(h, batch).Code)
@@ -354,70 +359,48 @@ func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
 	assert.Equal(t, 2, comments)
 }
 
-type failingStore struct{}
-
-func (failingStore) MarkSeen(context.Context, string, time.Duration) (bool, error) {
-	return false, errors.New("redis unreachable")
-}
-func (failingStore) Forget(context.Context, string) error { return nil }
-
-func TestDedupStoreErrorAnswers500(t *testing.T) {
-	var n atomic.Int64
-	h := counting(&n, instagram.WithDedup(failingStore{}, time.Hour))
-	assert.Equal(t, http.StatusInternalServerError, signed(h, fixture(t, "webhooks/messages.json")).Code)
-	assert.Zero(t, n.Load())
-}
 
 func TestParseWebhookForOwnRouters(t *testing.T) {
 	body := fixture(t, "webhooks/message_reactions.json")
 	r := httptest.NewRequest(http.MethodPost, "/hooks/ig", bytes.NewReader(body))
-	r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
-	events, err := instagram.ParseWebhook(r, whSecret)
+	r.Header.Set(webhook.SignatureHeader, webhook.Sign(body, whSecret))
+	events, err := webhook.Parse(r, whSecret, webhook.ParseOptions{})
 	require.NoError(t, err)
 	require.Len(t, events, 2)
-	assert.Equal(t, "react", events[0].(*instagram.ReactionEvent).Action)
+	assert.Equal(t, "react", events[0].(*webhook.ReactionEvent).Action)
 
-	events, err = instagram.ParseWebhookBody(body, instagram.SignWebhook(body, whSecret), whSecret)
+	events, err = webhook.ParseBody(body, webhook.Sign(body, whSecret), whSecret)
 	require.NoError(t, err)
 	assert.Len(t, events, 2)
 
 	cases := []struct {
 		req    func() *http.Request
-		opts   []instagram.WebhookOption
+		opts   webhook.ParseOptions
 		status int
 		target error
 	}{
-		{func() *http.Request { return httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)) }, nil, 401, instagram.ErrSignatureMissing},
+		{func() *http.Request { return httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)) }, webhook.ParseOptions{}, 401, webhook.ErrSignatureMissing},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, "x"))
+			r.Header.Set(webhook.SignatureHeader, webhook.Sign(body, "x"))
 			return r
-		}, nil, 403, instagram.ErrSignatureInvalid},
+		}, webhook.ParseOptions{}, 403, webhook.ErrSignatureInvalid},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(body, whSecret))
+			r.Header.Set(webhook.SignatureHeader, webhook.Sign(body, whSecret))
 			return r
-		}, []instagram.WebhookOption{instagram.WithMaxBodyBytes(10)}, 413, instagram.ErrWebhookTooLarge},
+		}, webhook.ParseOptions{MaxBodyBytes: 10}, 413, webhook.ErrTooLarge},
 		{func() *http.Request {
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{"))
-			r.Header.Set(instagram.SignatureHeader, instagram.SignWebhook([]byte("{"), whSecret))
+			r.Header.Set(webhook.SignatureHeader, webhook.Sign([]byte("{"), whSecret))
 			return r
-		}, nil, 400, instagram.ErrMalformedWebhook},
+		}, webhook.ParseOptions{}, 400, webhook.ErrMalformed},
 	}
 	for i, c := range cases {
-		_, err := instagram.ParseWebhook(c.req(), whSecret, c.opts...)
+		_, err := webhook.Parse(c.req(), whSecret, c.opts)
 		assert.ErrorIsf(t, err, c.target, "case %d", i)
-		assert.Equalf(t, c.status, instagram.WebhookStatus(err), "case %d", i)
+		assert.Equalf(t, c.status, webhook.Status(err), "case %d", i)
 	}
-	assert.Equal(t, http.StatusOK, instagram.WebhookStatus(nil))
-	assert.Equal(t, http.StatusInternalServerError, instagram.WebhookStatus(errors.New("mine")))
-
-	// FilterDuplicates drops what was handled.
-	store := &instagram.MemoryDedup{}
-	first, err := instagram.FilterDuplicates(context.Background(), store, 0, events)
-	require.NoError(t, err)
-	assert.Len(t, first, 2)
-	again, err := instagram.FilterDuplicates(context.Background(), store, 0, events)
-	require.NoError(t, err)
-	assert.Empty(t, again)
+	assert.Equal(t, http.StatusOK, webhook.Status(nil))
+	assert.Equal(t, http.StatusInternalServerError, webhook.Status(errors.New("mine")))
 }

@@ -1,12 +1,15 @@
-package instagram
+package webhook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // EventKind tells what a webhook event is about. Its value is the name of
@@ -30,7 +33,10 @@ const (
 	// EventMessage is a direct message sent to the account, including
 	// deletions and unsupported messages (messages).
 	EventMessage EventKind = "messages"
-	// EventMessageEcho is a message the account itself sent (is_echo).
+	// EventMessageEcho is a message the account itself sent. Instagram
+	// sends echoes under the messages field with message.is_echo set;
+	// message_echoes is the name of Messenger's field for them, used here
+	// as the kind only.
 	EventMessageEcho EventKind = "message_echoes"
 	// EventMessageEdit is an edit of a message (message_edit).
 	EventMessageEdit EventKind = "message_edit"
@@ -53,33 +59,33 @@ const (
 	EventUnknown EventKind = "unknown"
 )
 
-// WebhookEvent is one typed event of a webhook delivery: one of
+// Event is one typed event of a webhook delivery: one of
 // *CommentEvent, *MentionEvent, *StoryInsightsEvent, *MessageEvent,
 // *MessageEditEvent, *ReactionEvent, *PostbackEvent, *OptinEvent,
 // *ReferralEvent, *SeenEvent and *UnknownEvent. Switch on its type, or on
 // Kind.
-type WebhookEvent interface {
+type Event interface {
 	// Kind tells what the event is about.
 	Kind() EventKind
-	// Entry returns what the delivery says about the event's entry:
+	// Base returns what the delivery says about the event's entry:
 	// object, account, time, field and the raw JSON of the event.
-	Entry() *WebhookEntry
+	Base() *Entry
 	// DedupKey identifies the event across Meta's redeliveries: the same
 	// event delivered twice has the same key, two events have different
 	// keys.
 	DedupKey() string
 }
 
-// WebhookEntry is the part of a delivery every event shares. It is embedded
+// Entry is the part of a delivery every event shares. It is embedded
 // in every event type.
-type WebhookEntry struct {
+type Entry struct {
 	// Object is the envelope's object, "instagram" for Instagram accounts.
 	Object string
 	// AccountID is the entry id: the Instagram account (or, for some
 	// objects, the Page) the event is for.
 	AccountID string
-	// Time is the entry time.
-	Time Time
+	// Time is the entry time (zero when the delivery has none).
+	Time time.Time
 	// Field is the webhook field the event came under: the change's field,
 	// or, for entry[].messaging[] items, the field the payload belongs to.
 	Field string
@@ -88,12 +94,12 @@ type WebhookEntry struct {
 	Raw json.RawMessage
 }
 
-// Entry returns e itself, so that every event type satisfies WebhookEvent.
-func (e *WebhookEntry) Entry() *WebhookEntry { return e }
+// Base returns e itself, so that every event type satisfies Event.
+func (e *Entry) Base() *Entry { return e }
 
 // rawKey is the fallback de-duplication key: kind, account and a digest of
 // the event's JSON.
-func (e *WebhookEntry) rawKey(kind EventKind) string {
+func (e *Entry) rawKey(kind EventKind) string {
 	sum := sha256.Sum256(e.Raw)
 	return string(kind) + ":" + e.AccountID + ":" + hex.EncodeToString(sum[:16])
 }
@@ -106,11 +112,13 @@ type MessagingParties struct {
 	SenderID    string
 	RecipientID string
 	// Timestamp is when the event happened (sent in milliseconds).
-	Timestamp Time
+	Timestamp time.Time
 }
 
-// WebhookMedia is the media a comment event refers to.
-type WebhookMedia struct {
+func (p *MessagingParties) parties() *MessagingParties { return p }
+
+// Media is the media a comment event refers to.
+type Media struct {
 	ID string `json:"id"`
 	// MediaProductType is FEED, REELS, STORY or AD.
 	MediaProductType string `json:"media_product_type,omitempty"`
@@ -124,7 +132,7 @@ type WebhookMedia struct {
 // CommentEvent is a comment or reply on one of the account's media (Kind
 // EventComment) or on its live broadcast (EventLiveComment).
 type CommentEvent struct {
-	WebhookEntry
+	Entry
 	// ID is the comment's id.
 	ID string
 	// ParentID is the comment replied to; empty for top-level comments.
@@ -132,9 +140,9 @@ type CommentEvent struct {
 	// Text is the comment's text.
 	Text string
 	// From is the author.
-	From CommentFrom
+	From From
 	// Media is the commented media.
-	Media WebhookMedia
+	Media Media
 	live  bool
 }
 
@@ -157,7 +165,7 @@ func (e *CommentEvent) DedupKey() string {
 // MentionEvent is an @mention of the account in the caption of a media
 // (CommentID empty) or in a comment.
 type MentionEvent struct {
-	WebhookEntry
+	Entry
 	MediaID   string
 	CommentID string
 }
@@ -173,7 +181,7 @@ func (e *MentionEvent) DedupKey() string {
 // StoryInsightsEvent holds the final metrics of a story, sent when it
 // expires. Metrics Meta adds later are in Raw.
 type StoryInsightsEvent struct {
-	WebhookEntry
+	Entry
 	MediaID     string
 	Impressions int
 	Reach       int
@@ -189,16 +197,16 @@ func (e *StoryInsightsEvent) Kind() EventKind { return EventStoryInsights }
 // DedupKey returns a key built from the media id and the metrics.
 func (e *StoryInsightsEvent) DedupKey() string { return e.rawKey(EventStoryInsights) }
 
-// WebhookAttachment is a file or share attached to a message.
-type WebhookAttachment struct {
+// Attachment is a file or share attached to a message.
+type Attachment struct {
 	// Type is image, video, audio, file, share, ig_post, story_mention,
 	// ig_reel, reel, story, ig_story, ...
-	Type    string                   `json:"type"`
-	Payload WebhookAttachmentPayload `json:"payload"`
+	Type    string            `json:"type"`
+	Payload AttachmentPayload `json:"payload"`
 }
 
-// WebhookAttachmentPayload is what an attachment points to.
-type WebhookAttachmentPayload struct {
+// AttachmentPayload is what an attachment points to.
+type AttachmentPayload struct {
 	// URL is the content's address (CDN URLs expire).
 	URL string `json:"url,omitempty"`
 	// Title is the caption of a shared post or reel.
@@ -209,19 +217,19 @@ type WebhookAttachmentPayload struct {
 	IGPostMediaID string `json:"ig_post_media_id,omitempty"`
 }
 
-// WebhookReferral tells how a person came to a conversation: an ig.me link
+// Referral tells how a person came to a conversation: an ig.me link
 // with a ref parameter, or an ad.
-type WebhookReferral struct {
+type Referral struct {
 	Ref    string `json:"ref,omitempty"`
 	Source string `json:"source,omitempty"`
 	// Type is OPEN_THREAD.
-	Type           string             `json:"type,omitempty"`
-	AdID           string             `json:"ad_id,omitempty"`
-	AdsContextData *WebhookAdsContext `json:"ads_context_data,omitempty"`
+	Type           string      `json:"type,omitempty"`
+	AdID           string      `json:"ad_id,omitempty"`
+	AdsContextData *AdsContext `json:"ads_context_data,omitempty"`
 }
 
-// WebhookAdsContext describes the ad behind a referral.
-type WebhookAdsContext struct {
+// AdsContext describes the ad behind a referral.
+type AdsContext struct {
 	AdTitle   string `json:"ad_title,omitempty"`
 	PhotoURL  string `json:"photo_url,omitempty"`
 	VideoURL  string `json:"video_url,omitempty"`
@@ -229,37 +237,37 @@ type WebhookAdsContext struct {
 	ProductID string `json:"product_id,omitempty"`
 }
 
-// WebhookReplyTo is what a message replies to: another message (MID) or a
+// ReplyTo is what a message replies to: another message (MID) or a
 // story.
-type WebhookReplyTo struct {
-	MID   string        `json:"mid,omitempty"`
-	Story *WebhookStory `json:"story,omitempty"`
+type ReplyTo struct {
+	MID   string `json:"mid,omitempty"`
+	Story *Story `json:"story,omitempty"`
 }
 
-// WebhookStory is a story a message replies to.
-type WebhookStory struct {
+// Story is a story a message replies to.
+type Story struct {
 	ID  string `json:"id,omitempty"`
 	URL string `json:"url,omitempty"`
 }
 
-// WebhookQuickReply is the quick reply button a person tapped.
-type WebhookQuickReply struct {
+// QuickReply is the quick reply button a person tapped.
+type QuickReply struct {
 	Payload string `json:"payload"`
 }
 
-// WebhookMessage is the message of a MessageEvent.
-type WebhookMessage struct {
+// Message is the message of a MessageEvent.
+type Message struct {
 	// MID is the message id.
 	MID string `json:"mid"`
 	// Text is the text, empty for attachments only.
-	Text        string              `json:"text,omitempty"`
-	Attachments []WebhookAttachment `json:"attachments,omitempty"`
+	Text        string       `json:"text,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// QuickReply is set when the message is a tap on a quick reply.
-	QuickReply *WebhookQuickReply `json:"quick_reply,omitempty"`
+	QuickReply *QuickReply `json:"quick_reply,omitempty"`
 	// Referral is set for the first message from an ad or ig.me link.
-	Referral *WebhookReferral `json:"referral,omitempty"`
+	Referral *Referral `json:"referral,omitempty"`
 	// ReplyTo is set for replies to a message or a story.
-	ReplyTo *WebhookReplyTo `json:"reply_to,omitempty"`
+	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
 	// IsEcho marks a message the account sent.
 	IsEcho bool `json:"is_echo,omitempty"`
 	// IsDeleted marks the deletion of the message MID by its sender.
@@ -273,9 +281,9 @@ type WebhookMessage struct {
 // MessageEvent is a direct message (Kind EventMessage) or an echo of one
 // the account sent (EventMessageEcho, Message.IsEcho).
 type MessageEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
-	Message WebhookMessage
+	Message Message
 }
 
 // Kind returns EventMessageEcho for echoes, EventMessage otherwise.
@@ -301,7 +309,7 @@ func (e *MessageEvent) DedupKey() string {
 
 // MessageEditEvent is the edit of a message.
 type MessageEditEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
 	MID  string
 	Text string
@@ -320,7 +328,7 @@ func (e *MessageEditEvent) DedupKey() string {
 // ReactionEvent is a reaction added to (Action "react") or removed from
 // (Action "unreact") a message.
 type ReactionEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
 	// MID is the message reacted to.
 	MID    string
@@ -343,13 +351,13 @@ func (e *ReactionEvent) DedupKey() string {
 // PostbackEvent is a tap on a postback button, an ice breaker or a
 // persistent menu item.
 type PostbackEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
 	MID     string
 	Title   string
 	Payload string
 	// Referral is set when the tap came from an ad or ig.me link.
-	Referral *WebhookReferral
+	Referral *Referral
 }
 
 // Kind returns EventPostback.
@@ -365,7 +373,7 @@ func (e *PostbackEvent) DedupKey() string {
 
 // OptinEvent is an opt-in, such as to recurring notification messages.
 type OptinEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
 	// Type is the opt-in's type, such as notification_messages.
 	Type    string
@@ -377,7 +385,7 @@ type OptinEvent struct {
 	NotificationMessagesToken     string
 	NotificationMessagesFrequency string
 	NotificationMessagesTimezone  string
-	TokenExpiry                   Time
+	TokenExpiry                   time.Time
 	UserTokenStatus               string
 }
 
@@ -390,9 +398,9 @@ func (e *OptinEvent) DedupKey() string { return e.rawKey(EventOptin) }
 // ReferralEvent is a person entering an existing conversation through an
 // ig.me link or an ad.
 type ReferralEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
-	Referral WebhookReferral
+	Referral Referral
 }
 
 // Kind returns EventReferral.
@@ -403,11 +411,11 @@ func (e *ReferralEvent) DedupKey() string { return e.rawKey(EventReferral) }
 
 // SeenEvent is a person reading the account's messages, up to MID.
 type SeenEvent struct {
-	WebhookEntry
+	Entry
 	MessagingParties
 	MID string
 	// Watermark, when sent, means every message before it was read.
-	Watermark Time
+	Watermark time.Time
 }
 
 // Kind returns EventSeen.
@@ -429,7 +437,7 @@ func (e *SeenEvent) DedupKey() string {
 // which), or one whose content did not match its type (Err says why). Raw
 // keeps the JSON.
 type UnknownEvent struct {
-	WebhookEntry
+	Entry
 	// Err is the decoding error for an event of a known field; nil for an
 	// unknown field.
 	Err error
@@ -441,47 +449,52 @@ func (e *UnknownEvent) Kind() EventKind { return EventUnknown }
 // DedupKey returns a key built from the field and the raw JSON.
 func (e *UnknownEvent) DedupKey() string { return e.rawKey(EventKind("unknown/" + e.Field)) }
 
-// ErrMalformedWebhook is returned for a delivery whose body is not a JSON
+// ErrMalformed is returned for a delivery whose body is not a JSON
 // envelope of the expected shape.
-var ErrMalformedWebhook = errors.New("instagram: malformed webhook body")
+var ErrMalformed = errors.New("webhook: malformed body")
 
-// DecodeWebhook decodes a webhook body into events, one per change and per
+// Decode decodes a webhook body into events, one per change and per
 // messaging item, in delivery order. It does not check the signature: use
-// ParseWebhook or ParseWebhookBody for what arrives over the network, and
-// DecodeWebhook for bodies already verified or stored.
+// Parse or ParseBody for what arrives over the network, and
+// Decode for bodies already verified or stored.
 //
 // Events of fields without a type, and events whose content does not match
 // their type, come back as *UnknownEvent rather than as an error, so that a
 // change on Meta's side never makes a whole delivery fail. The error, which
-// matches ErrMalformedWebhook, is only for bodies that are not JSON or not
+// matches ErrMalformed, is only for bodies that are not JSON or not
 // an envelope.
-func DecodeWebhook(body []byte) ([]WebhookEvent, error) {
+func Decode(body []byte) ([]Event, error) {
 	var env struct {
 		Object string          `json:"object"`
 		Entry  []*webhookEntry `json:"entry"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, err)
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	n := 0
 	for i, ent := range env.Entry {
 		if ent == nil {
-			return nil, fmt.Errorf("%w: entry %d is not an object", ErrMalformedWebhook, i)
+			return nil, fmt.Errorf("%w: entry %d is not an object", ErrMalformed, i)
 		}
-		n += len(ent.Changes) + len(ent.ChangedFields) + len(ent.Messaging) + len(ent.Standby)
+		n += len(ent.Changes) + len(ent.ChangedFields) + len(ent.Messaging) + len(ent.Standby) + 1
 	}
-	events := make([]WebhookEvent, 0, n)
+	events := make([]Event, 0, n)
 	for _, ent := range env.Entry {
-		base := WebhookEntry{Object: env.Object, AccountID: string(ent.ID), Time: ent.Time}
+		base := Entry{Object: env.Object, AccountID: string(ent.ID), Time: ent.Time.Time}
 		for _, ch := range ent.Changes {
 			e := base
 			e.Field, e.Raw = ch.Field, ch.Value
 			events = append(events, decodeChange(e))
 		}
+		if ent.Field != "" && len(ent.Value) > 0 {
+			e := base
+			e.Field, e.Raw = ent.Field, ent.Value
+			events = append(events, decodeChange(e))
+		}
 		for _, f := range ent.ChangedFields {
 			e := base
 			e.Field = f
-			events = append(events, &UnknownEvent{WebhookEntry: e})
+			events = append(events, &UnknownEvent{Entry: e})
 		}
 		for _, item := range ent.Messaging {
 			e := base
@@ -491,22 +504,26 @@ func DecodeWebhook(body []byte) ([]WebhookEvent, error) {
 		for _, item := range ent.Standby {
 			e := base
 			e.Field, e.Raw = "standby", item
-			events = append(events, &UnknownEvent{WebhookEntry: e})
+			events = append(events, &UnknownEvent{Entry: e})
 		}
 	}
 	return events, nil
 }
 
 // webhookEntry is one entry of a delivery envelope. Events come out in the
-// order a reader of the body expects: changes, changed_fields, messaging,
-// standby.
+// order a reader of the body expects: changes, a flat field/value change,
+// changed_fields, messaging, standby.
 type webhookEntry struct {
-	ID      ID   `json:"id"`
-	Time    Time `json:"time"`
+	ID      jsonID   `json:"id"`
+	Time    jsonTime `json:"time"`
 	Changes []struct {
 		Field string          `json:"field"`
 		Value json.RawMessage `json:"value"`
 	} `json:"changes"`
+	// Field and Value are the flat shape of a single change, seen in
+	// Meta's sample comment deliveries for Instagram Login.
+	Field         string            `json:"field"`
+	Value         json.RawMessage   `json:"value"`
 	ChangedFields []string          `json:"changed_fields"`
 	Messaging     []json.RawMessage `json:"messaging"`
 	// Standby holds messaging items for an app that is not the thread's
@@ -522,25 +539,25 @@ var messagingFieldSet = map[string]bool{
 }
 
 // decodeChange types one entry[].changes[] item.
-func decodeChange(e WebhookEntry) WebhookEvent {
+func decodeChange(e Entry) Event {
 	switch {
 	case e.Field == "comments" || e.Field == "live_comments":
 		var v struct {
-			ID        string       `json:"id"`
-			CommentID string       `json:"comment_id"`
-			ParentID  string       `json:"parent_id"`
-			Text      string       `json:"text"`
-			From      CommentFrom  `json:"from"`
-			Media     WebhookMedia `json:"media"`
+			ID        string `json:"id"`
+			CommentID string `json:"comment_id"`
+			ParentID  string `json:"parent_id"`
+			Text      string `json:"text"`
+			From      From   `json:"from"`
+			Media     Media  `json:"media"`
 		}
 		if err := json.Unmarshal(e.Raw, &v); err != nil {
-			return &UnknownEvent{WebhookEntry: e, Err: err}
+			return &UnknownEvent{Entry: e, Err: err}
 		}
 		id := v.ID
 		if id == "" {
 			id = v.CommentID
 		}
-		return &CommentEvent{WebhookEntry: e, ID: id, ParentID: v.ParentID, Text: v.Text,
+		return &CommentEvent{Entry: e, ID: id, ParentID: v.ParentID, Text: v.Text,
 			From: v.From, Media: v.Media, live: e.Field == "live_comments"}
 	case e.Field == "mentions":
 		var v struct {
@@ -548,9 +565,9 @@ func decodeChange(e WebhookEntry) WebhookEvent {
 			CommentID string `json:"comment_id"`
 		}
 		if err := json.Unmarshal(e.Raw, &v); err != nil {
-			return &UnknownEvent{WebhookEntry: e, Err: err}
+			return &UnknownEvent{Entry: e, Err: err}
 		}
-		return &MentionEvent{WebhookEntry: e, MediaID: v.MediaID, CommentID: v.CommentID}
+		return &MentionEvent{Entry: e, MediaID: v.MediaID, CommentID: v.CommentID}
 	case e.Field == "story_insights":
 		var v struct {
 			MediaID     string `json:"media_id"`
@@ -562,14 +579,14 @@ func decodeChange(e WebhookEntry) WebhookEvent {
 			TapsBack    int    `json:"taps_back"`
 		}
 		if err := json.Unmarshal(e.Raw, &v); err != nil {
-			return &UnknownEvent{WebhookEntry: e, Err: err}
+			return &UnknownEvent{Entry: e, Err: err}
 		}
-		return &StoryInsightsEvent{WebhookEntry: e, MediaID: v.MediaID, Impressions: v.Impressions,
+		return &StoryInsightsEvent{Entry: e, MediaID: v.MediaID, Impressions: v.Impressions,
 			Reach: v.Reach, Replies: v.Replies, Exits: v.Exits, TapsForward: v.TapsForward, TapsBack: v.TapsBack}
 	case messagingFieldSet[e.Field]:
 		return decodeMessaging(e, e.Field)
 	}
-	return &UnknownEvent{WebhookEntry: e}
+	return &UnknownEvent{Entry: e}
 }
 
 // messagingItem is one entry[].messaging[] item.
@@ -580,8 +597,8 @@ type messagingItem struct {
 	Recipient struct {
 		ID string `json:"id"`
 	} `json:"recipient"`
-	Timestamp   Time            `json:"timestamp"`
-	Message     *WebhookMessage `json:"message"`
+	Timestamp   jsonTime `json:"timestamp"`
+	Message     *Message `json:"message"`
 	MessageEdit *struct {
 		MID     string `json:"mid"`
 		Text    string `json:"text"`
@@ -594,40 +611,40 @@ type messagingItem struct {
 		Emoji    string `json:"emoji"`
 	} `json:"reaction"`
 	Postback *struct {
-		MID      string           `json:"mid"`
-		Title    string           `json:"title"`
-		Payload  string           `json:"payload"`
-		Referral *WebhookReferral `json:"referral"`
+		MID      string    `json:"mid"`
+		Title    string    `json:"title"`
+		Payload  string    `json:"payload"`
+		Referral *Referral `json:"referral"`
 	} `json:"postback"`
 	Optin *struct {
-		Type                          string `json:"type"`
-		Payload                       string `json:"payload"`
-		Ref                           string `json:"ref"`
-		Title                         string `json:"title"`
-		NotificationMessagesToken     string `json:"notification_messages_token"`
-		NotificationMessagesFrequency string `json:"notification_messages_frequency"`
-		NotificationMessagesTimezone  string `json:"notification_messages_timezone"`
-		TokenExpiryTimestamp          Time   `json:"token_expiry_timestamp"`
-		UserTokenStatus               string `json:"user_token_status"`
+		Type                          string   `json:"type"`
+		Payload                       string   `json:"payload"`
+		Ref                           string   `json:"ref"`
+		Title                         string   `json:"title"`
+		NotificationMessagesToken     string   `json:"notification_messages_token"`
+		NotificationMessagesFrequency string   `json:"notification_messages_frequency"`
+		NotificationMessagesTimezone  string   `json:"notification_messages_timezone"`
+		TokenExpiryTimestamp          jsonTime `json:"token_expiry_timestamp"`
+		UserTokenStatus               string   `json:"user_token_status"`
 	} `json:"optin"`
-	Referral *WebhookReferral `json:"referral"`
+	Referral *Referral `json:"referral"`
 	Read     *struct {
-		MID       string `json:"mid"`
-		Watermark Time   `json:"watermark"`
+		MID       string   `json:"mid"`
+		Watermark jsonTime `json:"watermark"`
 	} `json:"read"`
 }
 
 // decodeMessaging types one messaging item. field is the change field when
 // the item came as a change value, "" for entry[].messaging[].
-func decodeMessaging(e WebhookEntry, field string) WebhookEvent {
+func decodeMessaging(e Entry, field string) Event {
 	var v messagingItem
 	if err := json.Unmarshal(e.Raw, &v); err != nil {
 		if e.Field == "" {
 			e.Field = "messaging"
 		}
-		return &UnknownEvent{WebhookEntry: e, Err: err}
+		return &UnknownEvent{Entry: e, Err: err}
 	}
-	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp}
+	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp.Time}
 	set := func(f string) {
 		if field == "" {
 			e.Field = f
@@ -640,32 +657,109 @@ func decodeMessaging(e WebhookEntry, field string) WebhookEvent {
 		} else {
 			set(string(EventMessage))
 		}
-		return &MessageEvent{WebhookEntry: e, MessagingParties: p, Message: *v.Message}
+		return &MessageEvent{Entry: e, MessagingParties: p, Message: *v.Message}
 	case v.MessageEdit != nil:
 		set(string(EventMessageEdit))
 		m := v.MessageEdit
-		return &MessageEditEvent{WebhookEntry: e, MessagingParties: p, MID: m.MID, Text: m.Text, NumEdit: m.NumEdit}
+		return &MessageEditEvent{Entry: e, MessagingParties: p, MID: m.MID, Text: m.Text, NumEdit: m.NumEdit}
 	case v.Reaction != nil:
 		set(string(EventReaction))
 		r := v.Reaction
-		return &ReactionEvent{WebhookEntry: e, MessagingParties: p, MID: r.MID, Action: r.Action, Reaction: r.Reaction, Emoji: r.Emoji}
+		return &ReactionEvent{Entry: e, MessagingParties: p, MID: r.MID, Action: r.Action, Reaction: r.Reaction, Emoji: r.Emoji}
 	case v.Postback != nil:
 		set(string(EventPostback))
 		pb := v.Postback
-		return &PostbackEvent{WebhookEntry: e, MessagingParties: p, MID: pb.MID, Title: pb.Title, Payload: pb.Payload, Referral: pb.Referral}
+		return &PostbackEvent{Entry: e, MessagingParties: p, MID: pb.MID, Title: pb.Title, Payload: pb.Payload, Referral: pb.Referral}
 	case v.Optin != nil:
 		set(string(EventOptin))
 		o := v.Optin
-		return &OptinEvent{WebhookEntry: e, MessagingParties: p, Type: o.Type, Payload: o.Payload, Ref: o.Ref, Title: o.Title,
+		return &OptinEvent{Entry: e, MessagingParties: p, Type: o.Type, Payload: o.Payload, Ref: o.Ref, Title: o.Title,
 			NotificationMessagesToken: o.NotificationMessagesToken, NotificationMessagesFrequency: o.NotificationMessagesFrequency,
-			NotificationMessagesTimezone: o.NotificationMessagesTimezone, TokenExpiry: o.TokenExpiryTimestamp, UserTokenStatus: o.UserTokenStatus}
+			NotificationMessagesTimezone: o.NotificationMessagesTimezone, TokenExpiry: o.TokenExpiryTimestamp.Time, UserTokenStatus: o.UserTokenStatus}
 	case v.Referral != nil:
 		set(string(EventReferral))
-		return &ReferralEvent{WebhookEntry: e, MessagingParties: p, Referral: *v.Referral}
+		return &ReferralEvent{Entry: e, MessagingParties: p, Referral: *v.Referral}
 	case v.Read != nil:
 		set(string(EventSeen))
-		return &SeenEvent{WebhookEntry: e, MessagingParties: p, MID: v.Read.MID, Watermark: v.Read.Watermark}
+		return &SeenEvent{Entry: e, MessagingParties: p, MID: v.Read.MID, Watermark: v.Read.Watermark.Time}
 	}
 	set("messaging")
-	return &UnknownEvent{WebhookEntry: e}
+	return &UnknownEvent{Entry: e}
+}
+
+// jsonTime decodes the times of deliveries: unix seconds or milliseconds
+// (as a number or a string), Meta's "2006-01-02T15:04:05-0700" layout or
+// RFC 3339; null is the zero time.
+type jsonTime struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*t = jsonTime{}
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*t = jsonTime{}
+			return nil
+		}
+		for _, layout := range []string{"2006-01-02T15:04:05-0700", time.RFC3339Nano} {
+			if p, err := time.Parse(layout, s); err == nil {
+				*t = jsonTime{p}
+				return nil
+			}
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f < -1e15 || f > 1e15 {
+			return fmt.Errorf("webhook: unrecognised timestamp %q", s)
+		}
+		n = int64(f)
+	}
+	if n > 1e12 || n < -1e12 {
+		*t = jsonTime{time.UnixMilli(n).UTC()}
+	} else {
+		*t = jsonTime{time.Unix(n, 0).UTC()}
+	}
+	return nil
+}
+
+// jsonID decodes an id sent as a string or as a number, digit for digit.
+type jsonID string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (id *jsonID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*id = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = jsonID(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("webhook: cannot decode %s as an id", b)
+		}
+		*id = jsonID(n.String())
+	}
+	return nil
+}
+
+// From is the author of a comment.
+type From struct {
+	ID             string `json:"id"`
+	Username       string `json:"username,omitempty"`
+	SelfIGScopedID string `json:"self_ig_scoped_id,omitempty"`
 }
