@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,4 +114,29 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 func TestMain(m *testing.M) {
 	redis.SetLogger(quietLogger{})
 	os.Exit(m.Run())
+}
+
+// trips counts the round trips a go-redis client makes: each command, and
+// each pipeline, is one.
+type trips struct{ n atomic.Int64 }
+
+func (c *trips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// countedClient returns a client on s and the counter of its round trips.
+func (s *server) countedClient(tb testing.TB) (redis.UniversalClient, *trips) {
+	c := s.client(tb)
+	t := &trips{}
+	c.AddHook(t)
+	return c, t
+}
+
+// reportTrips reports the round trips per iteration measured since start.
+func reportTrips(b *testing.B, t *trips, start int64) {
+	b.ReportMetric(float64(t.n.Load()-start)/float64(b.N), "rtt/op")
 }
