@@ -602,7 +602,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
 	token := ""
 	if ctx.Value(noAuthKey{}) == nil && c.tokens != nil {
-		tok, err := c.tokens.Token()
+		tok, err := tokenFor(ctx, c.tokens)
 		if err != nil {
 			return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, c.appSecret))
 		}

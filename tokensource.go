@@ -2,11 +2,8 @@ package instagram
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -24,76 +21,38 @@ const (
 	DefaultRefreshTimeout = 30 * time.Second
 )
 
-// TokenStore persists tokens: RefreshingTokenSource calls SaveToken once
-// with every token it obtains, so the new token outlives the process.
+// TokenStore keeps one token where every process that refreshes it can
+// see it. RefreshingTokenSource takes the store's lock around each
+// refresh, loads the stored token (another process may have refreshed it
+// already and then that token is used), refreshes, saves and unlocks, so
+// that processes sharing a store make one refresh between them.
 type TokenStore interface {
-	SaveToken(ctx context.Context, tok *Token) error
+	// Load returns the stored token, or (nil, nil) when none is stored.
+	Load(ctx context.Context) (*Token, error)
+	// Save stores tok, replacing the previous token.
+	Save(ctx context.Context, tok *Token) error
+	// Lock takes the store's refresh lock, waiting (bounded by ctx) while
+	// another holder has it. A shared store gives the lock a TTL of ttl so
+	// that a crashed holder cannot keep it, and unlock releases it only if
+	// this holder still owns it (compare-and-delete).
+	Lock(ctx context.Context, ttl time.Duration) (unlock func(context.Context) error, err error)
 }
 
-// TokenStoreFunc adapts a function to TokenStore.
+// TokenStoreFunc adapts a save function to TokenStore, for a store that
+// only receives tokens: Load finds none and Lock is local to the store
+// value's process (it does nothing; RefreshingTokenSource already makes
+// one refresh per process).
 type TokenStoreFunc func(ctx context.Context, tok *Token) error
 
-// SaveToken calls f.
-func (f TokenStoreFunc) SaveToken(ctx context.Context, tok *Token) error { return f(ctx, tok) }
+// Save calls f.
+func (f TokenStoreFunc) Save(ctx context.Context, tok *Token) error { return f(ctx, tok) }
 
-// FileTokenStore keeps a token as JSON in a file readable by its owner only
-// (mode 0600). Saves replace the file atomically.
-type FileTokenStore struct {
-	// Path is the file.
-	Path string
-}
+// Load returns (nil, nil): the function keeps nothing to read.
+func (f TokenStoreFunc) Load(context.Context) (*Token, error) { return nil, nil }
 
-// SaveToken writes tok to the file.
-func (f FileTokenStore) SaveToken(_ context.Context, tok *Token) error {
-	if tok == nil {
-		return errors.New("instagram: FileTokenStore: nil token")
-	}
-	b, err := json.MarshalIndent(tok, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(f.Path)
-	tmp, err := os.CreateTemp(dir, ".token-*")
-	if err != nil {
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
-		return fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	return nil
-}
-
-// LoadToken reads the token saved in the file.
-func (f FileTokenStore) LoadToken() (*Token, error) {
-	b, err := os.ReadFile(f.Path)
-	if err != nil {
-		return nil, fmt.Errorf("instagram: FileTokenStore: %w", err)
-	}
-	var tok Token
-	if err := json.Unmarshal(b, &tok); err != nil {
-		// The decoder's message may quote the file; keep only its kind.
-		return nil, errors.New("instagram: FileTokenStore: the file does not hold a token")
-	}
-	if tok.AccessToken == "" {
-		return nil, errors.New("instagram: FileTokenStore: the file holds no access token")
-	}
-	return &tok, nil
+// Lock does nothing and returns an unlock that does nothing.
+func (f TokenStoreFunc) Lock(context.Context, time.Duration) (func(context.Context) error, error) {
+	return func(context.Context) error { return nil }, nil
 }
 
 // TokenError reports that a token can no longer be used or refreshed: the
@@ -233,11 +192,25 @@ func (ts *RefreshingTokenSource) Current() *Token {
 }
 
 // Token returns a working token, refreshing it first when it is within the
-// refresh window and old enough.
+// refresh window and old enough. It is TokenContext without a deadline of
+// the caller's (the refresh is bounded by TokenSourceOptions.Timeout).
 //
 // Meta API: GET /refresh_access_token
 func (ts *RefreshingTokenSource) Token() (*oauth2.Token, error) {
-	tok, err := ts.get(false)
+	return ts.TokenContext(context.Background())
+}
+
+// TokenContext is Token bounded by ctx: when ctx ends while this call
+// refreshes, it returns the current token at once and the refresh goes on
+// in the background (bounded by TokenSourceOptions.Timeout) for the calls
+// that follow. The Client calls it with each request's context.
+//
+// Meta API: GET /refresh_access_token
+func (ts *RefreshingTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: nil context", ErrValidation)
+	}
+	tok, err := ts.get(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -251,10 +224,10 @@ func (ts *RefreshingTokenSource) Token() (*oauth2.Token, error) {
 //
 // Meta API: GET /refresh_access_token
 func (ts *RefreshingTokenSource) Refresh() (*Token, error) {
-	return ts.get(true)
+	return ts.get(context.Background(), true)
 }
 
-func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
+func (ts *RefreshingTokenSource) get(ctx context.Context, force bool) (*Token, error) {
 	for {
 		ts.mu.Lock()
 		now := ts.opts.Now()
@@ -268,12 +241,10 @@ func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
 			ts.mu.Unlock()
 			return nil, &TokenError{Err: ErrInvalidToken}
 		}
-		if !cur.Valid(now) {
-			ts.dead = &TokenError{Expiry: cur.Expiry, Err: ErrTokenExpired}
-			err := ts.dead
-			ts.mu.Unlock()
-			return nil, err
-		}
+		// A token that looks expired on the local clock is not declared
+		// dead here: the clock may be wrong (a VM resume, an NTP step, a
+		// file written on another host). It is refreshed, and Meta's answer
+		// decides.
 		if !force && ts.unsaved && ts.inflight == nil && !now.Before(ts.retryAt) {
 			return ts.save(cur) // unlocks
 		}
@@ -283,13 +254,18 @@ func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
 		}
 		if ch := ts.inflight; ch != nil {
 			if !force {
-				// Another goroutine refreshes; the current token works.
+				// Another goroutine refreshes; the current token works
+				// (or Meta will say it does not).
 				ts.mu.Unlock()
 				return copyToken(cur), nil
 			}
 			saving := ts.saving
 			ts.mu.Unlock()
-			<-ch
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 			if !saving {
 				force = false // that refresh is the one asked for
 			}
@@ -298,29 +274,78 @@ func (ts *RefreshingTokenSource) get(force bool) (*Token, error) {
 		ch := make(chan struct{})
 		ts.inflight = ch
 		ts.mu.Unlock()
-		return ts.refresh(cur, force, ch)
+		type result struct {
+			tok *Token
+			err error
+		}
+		res := make(chan result, 1)
+		go func() {
+			t, err := ts.refresh(cur, force, ch)
+			res <- result{t, err}
+		}()
+		select {
+		case r := <-res:
+			return r.tok, r.err
+		case <-ctx.Done():
+			if force {
+				return nil, ctx.Err()
+			}
+			return copyToken(cur), nil
+		}
 	}
 }
 
 // due reports whether cur should be refreshed at now.
 func (ts *RefreshingTokenSource) due(cur *Token, now time.Time) bool {
+	if now.Before(ts.retryAt) {
+		return false
+	}
+	if !cur.Expiry.IsZero() && !now.Before(cur.Expiry) {
+		return true // looks expired: try, whatever its age
+	}
 	if cur.Expiry.IsZero() || cur.Expiry.Sub(now) > ts.opts.Window {
 		return false
 	}
-	if !cur.IssuedAt.IsZero() && now.Sub(cur.IssuedAt) < ts.opts.MinAge {
-		return false
-	}
-	return !now.Before(ts.retryAt)
+	return cur.IssuedAt.IsZero() || now.Sub(cur.IssuedAt) >= ts.opts.MinAge
 }
 
-// refresh performs the one refresh; ch is closed when it ends.
+// refresh performs the one refresh; ch is closed when it ends. With a
+// store it holds the store's lock throughout and first loads the stored
+// token: when another process refreshed already, that token is taken and
+// no refresh is made.
 func (ts *RefreshingTokenSource) refresh(cur *Token, force bool, ch chan struct{}) (*Token, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), ts.opts.Timeout)
 	defer cancel()
-	nt, err := ts.auth.refreshToken(ctx, cur, ts.opts.Now)
-	var saveErr error
-	if err == nil && ts.opts.Store != nil {
-		saveErr = ts.opts.Store.SaveToken(ctx, copyToken(nt))
+	var (
+		nt      *Token
+		err     error
+		saveErr error
+		adopted bool
+	)
+	store := ts.opts.Store
+	if store != nil {
+		var unlock func(context.Context) error
+		unlock, err = store.Lock(ctx, ts.opts.Timeout)
+		if err == nil {
+			defer unlock(context.Background())
+			var stored *Token
+			stored, err = store.Load(ctx)
+			if err == nil && stored != nil && stored.AccessToken != cur.AccessToken &&
+				stored.Valid(ts.opts.Now()) && stored.Expiry.After(cur.Expiry) {
+				nt, adopted = stored, true
+			}
+			if err != nil {
+				err = fmt.Errorf("instagram: loading the stored token: %w", scrubError(err, cur.AccessToken))
+			}
+		} else {
+			err = fmt.Errorf("instagram: locking the token store: %w", err)
+		}
+	}
+	if err == nil && !adopted {
+		nt, err = ts.auth.refreshToken(ctx, cur, ts.opts.Now)
+		if err == nil && store != nil {
+			saveErr = store.Save(ctx, copyToken(nt))
+		}
 	}
 
 	ts.mu.Lock()
@@ -359,7 +384,7 @@ func (ts *RefreshingTokenSource) save(cur *Token) (*Token, error) {
 	ts.inflight, ts.saving = ch, true
 	ts.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), ts.opts.Timeout)
-	err := ts.opts.Store.SaveToken(ctx, copyToken(cur))
+	err := ts.opts.Store.Save(ctx, copyToken(cur))
 	cancel()
 	ts.mu.Lock()
 	ts.inflight, ts.saving = nil, false
@@ -387,4 +412,20 @@ func copyToken(t *Token) *Token {
 	cp := *t
 	cp.Permissions = append([]string(nil), t.Permissions...)
 	return &cp
+}
+
+// ContextTokenSource is an oauth2.TokenSource that can bound the work of
+// Token by a context, as RefreshingTokenSource does. The Client uses
+// TokenContext with each request's context when its source has it.
+type ContextTokenSource interface {
+	oauth2.TokenSource
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// tokenFor asks ts for a token, bounded by ctx when ts supports it.
+func tokenFor(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
+	if cs, ok := ts.(ContextTokenSource); ok {
+		return cs.TokenContext(ctx)
+	}
+	return ts.Token()
 }

@@ -218,7 +218,7 @@ func (s *MediaService) sendUpload(ctx context.Context, containerID string, prepa
 	if s.client.tokens == nil {
 		return errors.New("instagram: resumable uploads need an access token (WithAccessToken or WithTokenSource)")
 	}
-	tok, err := s.client.tokens.Token()
+	tok, err := tokenFor(ctx, s.client.tokens)
 	if err != nil {
 		return fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, ""))
 	}

@@ -178,7 +178,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if res.err != nil {
 		return fail(stderr, res.err)
 	}
-	if err := (instagram.FileTokenStore{Path: *tokenFile}).SaveToken(ctx, res.tok); err != nil {
+	if err := (instagram.FileTokenStore{Path: *tokenFile}).Save(ctx, res.tok); err != nil {
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stdout, "Logged in as Instagram user %s.\n", res.tok.UserID)
