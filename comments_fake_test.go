@@ -12,6 +12,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 // fakeServer starts the fake API and a client for it.
@@ -143,12 +144,12 @@ func TestCommentsFacebookLoginOnFakeServer(t *testing.T) {
 
 func TestSimulatedCommentsReachWebhookHandler(t *testing.T) {
 	srv, c := fakeServer(t)
-	h := instagram.NewWebhookHandler(srv.AppSecret, instagram.WithVerifyToken("verify-me"))
+	h := webhook.NewHandler(srv.AppSecret, webhook.Options{VerifyToken: "verify-me"})
 	var (
 		mu     sync.Mutex
-		events []*instagram.CommentEvent
+		events []*webhook.CommentEvent
 	)
-	h.OnComment(func(_ context.Context, e *instagram.CommentEvent) error {
+	h.OnComment(func(_ context.Context, e *webhook.CommentEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		events = append(events, e)
@@ -187,9 +188,9 @@ func TestSimulatedCommentsReachWebhookHandler(t *testing.T) {
 
 func TestLiveCommentsOnFakeServer(t *testing.T) {
 	srv, c := fakeServer(t)
-	h := instagram.NewWebhookHandler(srv.AppSecret, instagram.WithVerifyToken("verify-me"))
-	got := make(chan *instagram.CommentEvent, 1)
-	h.OnLiveComment(func(_ context.Context, e *instagram.CommentEvent) error {
+	h := webhook.NewHandler(srv.AppSecret, webhook.Options{VerifyToken: "verify-me"})
+	got := make(chan *webhook.CommentEvent, 1)
+	h.OnLiveComment(func(_ context.Context, e *webhook.CommentEvent) error {
 		got <- e
 		return nil
 	})
@@ -200,7 +201,7 @@ func TestLiveCommentsOnFakeServer(t *testing.T) {
 	live := srv.StartLive(120)
 	id := srv.SimulateComment(live, "night.owl", "hello from the stream")
 	e := <-got
-	assert.Equal(t, instagram.EventLiveComment, e.Kind())
+	assert.Equal(t, webhook.EventLiveComment, e.Kind())
 	assert.Equal(t, id, e.ID)
 	assert.Equal(t, live, e.Media.ID)
 

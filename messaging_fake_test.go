@@ -15,6 +15,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 // settableClock is a server clock tests move by hand.
@@ -289,18 +290,18 @@ func TestMessagingFacebookLoginOnFakeServer(t *testing.T) {
 
 func TestMessagesReachWebhookHandler(t *testing.T) {
 	srv, c := fakeServer(t)
-	h := instagram.NewWebhookHandler(srv.AppSecret, instagram.WithVerifyToken("verify-me"))
+	h := webhook.NewHandler(srv.AppSecret, webhook.Options{VerifyToken: "verify-me"})
 	var (
 		mu             sync.Mutex
-		incoming, echo []*instagram.MessageEvent
+		incoming, echo []*webhook.MessageEvent
 	)
-	h.OnMessage(func(_ context.Context, e *instagram.MessageEvent) error {
+	h.OnMessage(func(_ context.Context, e *webhook.MessageEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		incoming = append(incoming, e)
 		return nil
 	})
-	h.OnMessageEcho(func(_ context.Context, e *instagram.MessageEvent) error {
+	h.OnMessageEcho(func(_ context.Context, e *webhook.MessageEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		echo = append(echo, e)

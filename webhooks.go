@@ -14,17 +14,21 @@ import (
 // URL (SubscribeApp, with the app token), and the account's opt-in to the
 // field (Subscribe, with the account's token; with Facebook Login, the
 // linked Page's id and a Page token). Deliveries then reach the callback,
-// where a WebhookHandler (or ParseWebhook) verifies and decodes them.
+// where a webhook.Handler (or webhook.Parse) verifies and decodes them.
 type WebhooksService service
 
 // Webhook fields of the instagram object, for Subscribe and SubscribeApp.
+// FieldMessageEchoes is the exception: it is a Messenger field, and
+// subscribing to it for Instagram fails; Instagram sends the account's own
+// messages under FieldMessages with message.is_echo set (decoded as
+// webhook.EventMessageEcho).
 const (
 	FieldComments                   = "comments"
 	FieldLiveComments               = "live_comments"
 	FieldMentions                   = "mentions"
 	FieldStoryInsights              = "story_insights"
 	FieldMessages                   = "messages"
-	FieldMessageEchoes              = "message_echoes"
+	FieldMessageEchoes              = "message_echoes" // Messenger only: Instagram sends echoes under FieldMessages with is_echo
 	FieldMessageEdit                = "message_edit"
 	FieldMessageReactions           = "message_reactions"
 	FieldMessagingPostbacks         = "messaging_postbacks"

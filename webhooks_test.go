@@ -14,6 +14,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 func newFake(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Server, *instagram.Client) {
@@ -114,18 +115,25 @@ func TestPageSubscriptionWithFacebookLogin(t *testing.T) {
 	assert.Empty(t, apps)
 }
 
-// callback serves a WebhookHandler and collects what it decodes.
+// whVerify is the verify token of the test callbacks, whIGSID a person.
+const (
+	whVerify = "my-verify-token-7731"
+	whIGSID  = "7219432017765481"
+)
+
+// callback serves a webhook.Handler and collects what it decodes.
 type callback struct {
 	*httptest.Server
-	h      *instagram.WebhookHandler
+	h      *webhook.Handler
 	mu     sync.Mutex
-	events []instagram.WebhookEvent
+	events []webhook.Event
 }
 
-func newCallback(t *testing.T, secret string, opts ...instagram.WebhookOption) *callback {
+func newCallback(t *testing.T, secret string, opts webhook.Options) *callback {
 	t.Helper()
-	cb := &callback{h: instagram.NewWebhookHandler(secret, append([]instagram.WebhookOption{instagram.WithVerifyToken(whVerify)}, opts...)...)}
-	cb.h.OnEvent(func(_ context.Context, e instagram.WebhookEvent) error {
+	opts.VerifyToken = whVerify
+	cb := &callback{h: webhook.NewHandler(secret, opts)}
+	cb.h.OnEvent(func(_ context.Context, e webhook.Event) error {
 		cb.mu.Lock()
 		defer cb.mu.Unlock()
 		cb.events = append(cb.events, e)
@@ -138,16 +146,16 @@ func newCallback(t *testing.T, secret string, opts ...instagram.WebhookOption) *
 	return cb
 }
 
-func (cb *callback) got() []instagram.WebhookEvent {
+func (cb *callback) got() []webhook.Event {
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
-	return append([]instagram.WebhookEvent(nil), cb.events...)
+	return append([]webhook.Event(nil), cb.events...)
 }
 
 func TestAppSubscriptionLifecycle(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := context.Background()
-	cb := newCallback(t, srv.AppSecret)
+	cb := newCallback(t, srv.AppSecret, webhook.Options{})
 	appToken := srv.AppAccessToken()
 
 	subs, err := c.Webhooks.AppSubscriptions(ctx, srv.AppID, appToken)
@@ -199,7 +207,7 @@ func TestAppSubscriptionLifecycle(t *testing.T) {
 func TestAppSubscriptionNeedsAVerifiedCallback(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := context.Background()
-	cb := newCallback(t, srv.AppSecret)
+	cb := newCallback(t, srv.AppSecret, webhook.Options{})
 	opts := instagram.SubscribeAppOptions{CallbackURL: cb.URL + "/webhook", VerifyToken: "not-the-token", Fields: []string{"comments"}}
 	err := c.Webhooks.SubscribeApp(ctx, srv.AppID, srv.AppAccessToken(), opts)
 	assert.Equal(t, 2200, graphCode(t, err))
@@ -251,13 +259,13 @@ func TestAppSubscriptionNeedsAVerifiedCallback(t *testing.T) {
 func TestWebhooksEndToEnd(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := context.Background()
-	cb := newCallback(t, srv.AppSecret)
+	cb := newCallback(t, srv.AppSecret, webhook.Options{})
 	var comments, messages []string
-	cb.h.OnComment(func(_ context.Context, e *instagram.CommentEvent) error {
+	cb.h.OnComment(func(_ context.Context, e *webhook.CommentEvent) error {
 		comments = append(comments, e.ID+":"+e.Text)
 		return nil
 	})
-	cb.h.OnMessage(func(_ context.Context, e *instagram.MessageEvent) error {
+	cb.h.OnMessage(func(_ context.Context, e *webhook.MessageEvent) error {
 		messages = append(messages, e.SenderID+":"+e.Message.Text)
 		return nil
 	})
@@ -296,14 +304,14 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	assert.Equal(t, []string{whIGSID + ":hello there"}, messages)
 	got := cb.got()
 	require.Len(t, got, 2)
-	assert.Equal(t, srv.UserID, got[0].Entry().AccountID)
-	assert.Equal(t, "instagram", got[0].Entry().Object)
+	assert.Equal(t, srv.UserID, got[0].Base().AccountID)
+	assert.Equal(t, "instagram", got[0].Base().Object)
 
 	log := srv.WebhookDeliveries()
 	require.Len(t, log, 2)
 	for _, d := range log {
 		assert.True(t, d.Delivered(), "delivery %d answered %d", d.Seq, d.Status)
-		assert.Equal(t, instagram.SignWebhook(d.Body, srv.AppSecret), d.Signature256)
+		assert.Equal(t, webhook.Sign(d.Body, srv.AppSecret), d.Signature256)
 	}
 	assert.Equal(t, "comments", log[0].Field)
 	assert.Equal(t, "messages", log[1].Field)
@@ -320,10 +328,10 @@ func TestWebhooksEndToEnd(t *testing.T) {
 // run twice.
 func TestRedeliveryWithDedupEndToEnd(t *testing.T) {
 	srv, _ := newFake(t, instagramtest.WithWebhookRetries(3))
-	cb := newCallback(t, srv.AppSecret, instagram.WithDedup(&instagram.MemoryDedup{}, 0))
+	cb := newCallback(t, srv.AppSecret, webhook.Options{Dedup: &webhook.MemoryDedup{}})
 	failures := 2
 	var handled int
-	cb.h.OnMention(func(context.Context, *instagram.MentionEvent) error {
+	cb.h.OnMention(func(context.Context, *webhook.MentionEvent) error {
 		if failures > 0 {
 			failures--
 			return errors.New("not yet")

@@ -3,14 +3,9 @@ package instagramtest
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/igsdk/instagram/webhook"
 )
 
 // Webhooks
@@ -583,17 +580,11 @@ func (s *Server) enqueueWebhook(accountID string, fields []string, env webhookEn
 	}
 	d := &WebhookDelivery{
 		CallbackURL: sub.CallbackURL, Object: env.Object, Field: field, AccountID: accountID,
-		Body: body, Signature256: "sha256=" + hexHMAC(sha256.New, s.AppSecret, body),
-		Signature: "sha1=" + hexHMAC(sha1.New, s.AppSecret, body), Queued: s.now(),
+		Body: body, Signature256: webhook.Sign(body, s.AppSecret),
+		Signature: webhook.SignSHA1(body, s.AppSecret), Queued: s.now(),
 	}
 	st.queue.push(d, st.retries)
 	return 1
-}
-
-func hexHMAC(h func() hash.Hash, secret string, body []byte) string {
-	m := hmac.New(h, []byte(secret))
-	m.Write(body)
-	return hex.EncodeToString(m.Sum(nil))
 }
 
 // push queues d and starts a sender when none is running.
@@ -657,8 +648,8 @@ func (q *webhookQueue) send(d *WebhookDelivery) (int, string) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "facebookexternalua")
-	req.Header.Set("X-Hub-Signature-256", d.Signature256)
-	req.Header.Set("X-Hub-Signature", d.Signature)
+	req.Header.Set(webhook.SignatureHeader, d.Signature256)
+	req.Header.Set(webhook.LegacySignatureHeader, d.Signature)
 	res, err := q.hc.Do(req)
 	if err != nil {
 		return 0, "could not reach the callback URL"

@@ -711,8 +711,7 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 		}
 		for _, layout := range []string{"2006-01-02T15:04:05-0700", time.RFC3339Nano} {
 			if p, err := time.Parse(layout, s); err == nil {
-				*t = jsonTime{p}
-				return nil
+				return t.set(p, s)
 			}
 		}
 	}
@@ -724,11 +723,22 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 		}
 		n = int64(f)
 	}
+	var p time.Time
 	if n > 1e12 || n < -1e12 {
-		*t = jsonTime{time.UnixMilli(n).UTC()}
+		p = time.UnixMilli(n).UTC()
 	} else {
-		*t = jsonTime{time.Unix(n, 0).UTC()}
+		p = time.Unix(n, 0).UTC()
 	}
+	return t.set(p, s)
+}
+
+// set stores p unless its year is outside 0-9999, which no delivery holds
+// and which time.Time cannot encode back to JSON.
+func (t *jsonTime) set(p time.Time, s string) error {
+	if y := p.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("webhook: timestamp %q out of range", s)
+	}
+	*t = jsonTime{p}
 	return nil
 }
 

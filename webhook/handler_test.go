@@ -359,7 +359,6 @@ func TestDedupDropsRedeliveriesAndRetriesFailures(t *testing.T) {
 	assert.Equal(t, 2, comments)
 }
 
-
 func TestParseWebhookForOwnRouters(t *testing.T) {
 	body := fixture(t, "webhooks/message_reactions.json")
 	r := httptest.NewRequest(http.MethodPost, "/hooks/ig", bytes.NewReader(body))
@@ -403,4 +402,46 @@ func TestParseWebhookForOwnRouters(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusOK, webhook.Status(nil))
 	assert.Equal(t, http.StatusInternalServerError, webhook.Status(errors.New("mine")))
+}
+
+func TestNewSignedRequestIsAccepted(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(counting(&n, webhook.Options{}))
+	defer srv.Close()
+	body := fixture(t, "webhooks/batch.json")
+	req, err := webhook.NewSignedRequest(context.Background(), srv.URL+"/webhook", body, whSecret)
+	require.NoError(t, err)
+	assert.Equal(t, webhook.Sign(body, whSecret), req.Header.Get(webhook.SignatureHeader))
+	assert.Equal(t, sha1Signature(body, whSecret), req.Header.Get(webhook.LegacySignatureHeader))
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.EqualValues(t, 4, n.Load())
+
+	req, err = webhook.NewSignedRequest(context.Background(), srv.URL, body, "other-secret")
+	require.NoError(t, err)
+	res, err = srv.Client().Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusForbidden, res.StatusCode)
+
+	//nolint:staticcheck // a nil context is refused, not a panic
+	_, err = webhook.NewSignedRequest(nil, srv.URL, body, whSecret)
+	assert.Error(t, err)
+}
+
+func TestRepeatedSignatureHeader(t *testing.T) {
+	body := fixture(t, "webhooks/messages.json")
+	good := webhook.Sign(body, whSecret)
+	h := http.Header{}
+	h.Add(webhook.SignatureHeader, good)
+	h.Add(webhook.SignatureHeader, good)
+	assert.NoError(t, webhook.VerifyHeader(h, body, whSecret, webhook.SignatureOptions{}))
+	h.Add(webhook.SignatureHeader, webhook.Sign(body, "other"))
+	assert.ErrorIs(t, webhook.VerifyHeader(h, body, whSecret, webhook.SignatureOptions{}), webhook.ErrSignatureInvalid)
+	h = http.Header{}
+	h.Add(webhook.LegacySignatureHeader, sha1Signature(body, whSecret))
+	assert.ErrorIs(t, webhook.VerifyHeader(h, body, whSecret, webhook.SignatureOptions{}), webhook.ErrSignatureMissing)
+	assert.NoError(t, webhook.VerifyHeader(h, body, whSecret, webhook.SignatureOptions{AllowSHA1: true}))
 }

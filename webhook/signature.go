@@ -142,10 +142,15 @@ func signatureOf(h http.Header, allowSHA1 bool) (string, error) {
 // hasSignature reports whether a request carries a signature header that
 // could be accepted, without looking at its value.
 func hasSignature(h http.Header, allowSHA1 bool) bool {
-	if h.Get(SignatureHeader) != "" {
-		return true
+	present := func(name string) bool {
+		for _, v := range h.Values(name) {
+			if v != "" {
+				return true
+			}
+		}
+		return false
 	}
-	return allowSHA1 && h.Get(LegacySignatureHeader) != ""
+	return present(SignatureHeader) || allowSHA1 && present(LegacySignatureHeader)
 }
 
 func verify(body []byte, signature, appSecret string, allowSHA1 bool) error {

@@ -44,6 +44,7 @@ import (
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 func main() {
@@ -279,12 +280,9 @@ func (b *bot) enqueue(ctx context.Context, in incoming) error {
 // handler is the webhook handler: messages and postbacks (ice breakers,
 // buttons) go to the worker. Echoes of the bot's own messages arrive as
 // their own kind and are ignored; redeliveries are dropped.
-func (b *bot) handler(secret, verify string) *instagram.WebhookHandler {
-	h := instagram.NewWebhookHandler(secret,
-		instagram.WithVerifyToken(verify),
-		instagram.WithDedup(&instagram.MemoryDedup{}, instagram.DefaultDedupTTL),
-	)
-	h.OnMessage(func(ctx context.Context, e *instagram.MessageEvent) error {
+func (b *bot) handler(secret, verify string) *webhook.Handler {
+	h := webhook.NewHandler(secret, webhook.Options{VerifyToken: verify, Dedup: &webhook.MemoryDedup{}})
+	h.OnMessage(func(ctx context.Context, e *webhook.MessageEvent) error {
 		m := e.Message
 		if m.IsDeleted || m.IsUnsupported || m.IsSelf || e.SenderID == b.account {
 			return nil
@@ -298,7 +296,7 @@ func (b *bot) handler(secret, verify string) *instagram.WebhookHandler {
 		}
 		return b.enqueue(ctx, in)
 	})
-	h.OnPostback(func(ctx context.Context, e *instagram.PostbackEvent) error {
+	h.OnPostback(func(ctx context.Context, e *webhook.PostbackEvent) error {
 		return b.enqueue(ctx, incoming{sender: e.SenderID, mid: e.MID, text: e.Title, payload: e.Payload})
 	})
 	return h

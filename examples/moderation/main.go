@@ -41,6 +41,7 @@ import (
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 // defaultWords is the block list used when -words is not given.
@@ -265,12 +266,9 @@ func excerpt(s string) string {
 
 // newHandler returns a webhook handler that moderates each new comment and
 // live comment as it is delivered. Redeliveries are dropped.
-func newHandler(client *instagram.Client, secret, verify string, opts options, out io.Writer) *instagram.WebhookHandler {
-	h := instagram.NewWebhookHandler(secret,
-		instagram.WithVerifyToken(verify),
-		instagram.WithDedup(&instagram.MemoryDedup{}, instagram.DefaultDedupTTL),
-	)
-	onComment := func(ctx context.Context, e *instagram.CommentEvent) error {
+func newHandler(client *instagram.Client, secret, verify string, opts options, out io.Writer) *webhook.Handler {
+	h := webhook.NewHandler(secret, webhook.Options{VerifyToken: verify, Dedup: &webhook.MemoryDedup{}})
+	onComment := func(ctx context.Context, e *webhook.CommentEvent) error {
 		if e.From.ID == e.AccountID {
 			return nil // the account's own comments
 		}

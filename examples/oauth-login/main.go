@@ -148,7 +148,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		default: // a second redirect after the first: ignored
 		}
 	})
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { _ = hs.Serve(ln) }()
 	defer func() {
 		// Let the browser receive the page the handler wrote before the

@@ -36,6 +36,7 @@ import (
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/webhook"
 )
 
 func main() {
@@ -81,13 +82,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 
 // newHandler returns the webhook handler, logging every event once and
 // counting the events logged.
-func newHandler(secret, verify string, logger *slog.Logger, logged *atomic.Int64) *instagram.WebhookHandler {
-	h := instagram.NewWebhookHandler(secret,
-		instagram.WithVerifyToken(verify),
-		instagram.WithDedup(&instagram.MemoryDedup{}, instagram.DefaultDedupTTL),
-		instagram.WithWebhookLogger(logger),
-	)
-	h.OnEvent(func(ctx context.Context, e instagram.WebhookEvent) error {
+func newHandler(secret, verify string, logger *slog.Logger, logged *atomic.Int64) *webhook.Handler {
+	h := webhook.NewHandler(secret, webhook.Options{
+		VerifyToken: verify,
+		Dedup:       &webhook.MemoryDedup{},
+		Logger:      logger,
+	})
+	h.OnEvent(func(ctx context.Context, e webhook.Event) error {
 		logger.LogAttrs(ctx, slog.LevelInfo, "event", describe(e)...)
 		logged.Add(1)
 		return nil
@@ -97,23 +98,23 @@ func newHandler(secret, verify string, logger *slog.Logger, logged *atomic.Int64
 
 // describe returns the kind and the ids of an event. Texts are left out:
 // they are the users' words, not something to keep in logs.
-func describe(e instagram.WebhookEvent) []slog.Attr {
-	en := e.Entry()
+func describe(e webhook.Event) []slog.Attr {
+	en := e.Base()
 	a := []slog.Attr{slog.String("kind", string(e.Kind())), slog.String("account", en.AccountID)}
 	switch e := e.(type) {
-	case *instagram.CommentEvent:
+	case *webhook.CommentEvent:
 		a = append(a, slog.String("comment", e.ID), slog.String("media", e.Media.ID), slog.String("from", e.From.ID))
 		if e.ParentID != "" {
 			a = append(a, slog.String("parent", e.ParentID))
 		}
-	case *instagram.MentionEvent:
+	case *webhook.MentionEvent:
 		a = append(a, slog.String("media", e.MediaID))
 		if e.CommentID != "" {
 			a = append(a, slog.String("comment", e.CommentID))
 		}
-	case *instagram.StoryInsightsEvent:
+	case *webhook.StoryInsightsEvent:
 		a = append(a, slog.String("media", e.MediaID), slog.Int("reach", e.Reach))
-	case *instagram.MessageEvent:
+	case *webhook.MessageEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("mid", e.Message.MID))
 		if n := len(e.Message.Attachments); n > 0 {
 			a = append(a, slog.Int("attachments", n))
@@ -121,19 +122,19 @@ func describe(e instagram.WebhookEvent) []slog.Attr {
 		if e.Message.IsDeleted {
 			a = append(a, slog.Bool("deleted", true))
 		}
-	case *instagram.MessageEditEvent:
+	case *webhook.MessageEditEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("mid", e.MID), slog.Int("edit", e.NumEdit))
-	case *instagram.ReactionEvent:
+	case *webhook.ReactionEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("mid", e.MID), slog.String("action", e.Action))
-	case *instagram.PostbackEvent:
+	case *webhook.PostbackEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("payload", e.Payload))
-	case *instagram.OptinEvent:
+	case *webhook.OptinEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("type", e.Type))
-	case *instagram.ReferralEvent:
+	case *webhook.ReferralEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("ref", e.Referral.Ref), slog.String("source", e.Referral.Source))
-	case *instagram.SeenEvent:
+	case *webhook.SeenEvent:
 		a = append(a, slog.String("sender", e.SenderID), slog.String("mid", e.MID))
-	case *instagram.UnknownEvent:
+	case *webhook.UnknownEvent:
 		a = append(a, slog.String("field", e.Field), slog.Int("bytes", len(e.Raw)))
 	}
 	return a
@@ -239,7 +240,7 @@ func demo(ctx context.Context, logger *slog.Logger, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set(instagram.SignatureHeader, instagram.SignWebhook(forged, "not-the-app-secret"))
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(forged, "not-the-app-secret"))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

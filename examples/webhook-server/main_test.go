@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	instagram "github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/webhook"
 )
 
 func env(m map[string]string) func(string) string {
@@ -60,7 +60,7 @@ func TestOfflineDemo(t *testing.T) {
 	assert.Contains(t, o, "sender=7219432017765481")
 	assert.NotContains(t, o, "are you open", "message texts are not logged")
 	assert.Contains(t, o, "6 signed deliveries accepted of 6, 5 events logged (redeliveries dropped); a forged one was answered 403")
-	assert.Contains(t, o, "webhook request refused")
+	assert.Contains(t, o, "webhook: request refused")
 }
 
 func TestNeedsBothVariables(t *testing.T) {
@@ -99,14 +99,14 @@ func TestServesUntilInterrupted(t *testing.T) {
 	body := []byte(`{"object":"instagram","entry":[{"id":"17841463720011512","time":1746100800,"changes":[{"field":"mentions","value":{"media_id":"17933300485721004"}}]}]}`)
 	post := func(sig string) int {
 		req, _ := http.NewRequest(http.MethodPost, addr, bytes.NewReader(body))
-		req.Header.Set(instagram.SignatureHeader, sig)
+		req.Header.Set(webhook.SignatureHeader, sig)
 		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		res.Body.Close()
 		return res.StatusCode
 	}
-	assert.Equal(t, http.StatusOK, post(instagram.SignWebhook(body, secret)))
-	assert.Equal(t, http.StatusForbidden, post(instagram.SignWebhook(body, "wrong")))
+	assert.Equal(t, http.StatusOK, post(webhook.Sign(body, secret)))
+	assert.Equal(t, http.StatusForbidden, post(webhook.Sign(body, "wrong")))
 
 	cancel()
 	assert.Equal(t, 0, <-done)
