@@ -116,3 +116,76 @@ func BenchmarkDedupClaimCommit(b *testing.B) {
 	}
 	reportTrips(b, rt, start)
 }
+
+// One refresh's lock traffic when the lock is free: lock, load, save, unlock.
+func BenchmarkTokenLockLoadSaveUnlock(b *testing.B) {
+	srv := startRedis(b)
+	rdb, rt := srv.countedClient(b)
+	s := redisstore.NewTokenStore(rdb, "", "acct")
+	ctx := context.Background()
+	tok := &instagram.Token{AccessToken: "IGAA-bench", Expiry: time.Now().Add(time.Hour)}
+	start := rt.n.Load()
+	for b.Loop() {
+		unlock, err := s.Lock(ctx, time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Load(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Save(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+		if err := unlock(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportTrips(b, rt, start)
+}
+
+// One journaled publish's traffic: claim, three puts (created,
+// publishing, done), release.
+func BenchmarkJournalPublish(b *testing.B) {
+	srv := startRedis(b)
+	rdb, rt := srv.countedClient(b)
+	j := redisstore.NewPublishJournal(rdb, "", time.Minute)
+	ctx := context.Background()
+	i := 0
+	start := rt.n.Load()
+	for b.Loop() {
+		k := "p" + strconv.Itoa(i)
+		if _, _, err := j.Claim(ctx, k, "h", time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		for _, st := range []instagram.PublishState{instagram.PublishCreated, instagram.PublishPublishing, instagram.PublishDone} {
+			if err := j.Put(ctx, "h", instagram.PublishRecord{Key: k, State: st, ContainerID: "C"}, time.Minute); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := j.Release(ctx, k, "h"); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	reportTrips(b, rt, start)
+}
+
+func BenchmarkJournalPending(b *testing.B) {
+	srv := startRedis(b)
+	rdb, rt := srv.countedClient(b)
+	j := redisstore.NewPublishJournal(rdb, "", time.Minute)
+	ctx := context.Background()
+	for i := 0; i < 10; i++ {
+		k := "p" + strconv.Itoa(i)
+		_, _, _ = j.Claim(ctx, k, "h", time.Minute)
+		_ = j.Put(ctx, "h", instagram.PublishRecord{Key: k, State: instagram.PublishCreated}, time.Minute)
+		_ = j.Release(ctx, k, "h")
+	}
+	start := rt.n.Load()
+	for b.Loop() {
+		if got, err := j.Pending(ctx, 10); err != nil || len(got) != 10 {
+			b.Fatal(len(got), err)
+		}
+	}
+	reportTrips(b, rt, start)
+}
