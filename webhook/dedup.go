@@ -105,8 +105,11 @@ type dedupItem struct {
 	gen uint64
 }
 
-// Claim implements DedupStore.
+// Claim implements DedupStore. A lease <= 0 is DefaultDedupLease.
 func (m *MemoryDedup) Claim(_ context.Context, key, holder string, lease time.Duration) (ClaimResult, error) {
+	if lease <= 0 {
+		lease = DefaultDedupLease
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -122,7 +125,7 @@ func (m *MemoryDedup) Claim(_ context.Context, key, holder string, lease time.Du
 	return Claimed, nil
 }
 
-// Commit implements DedupStore.
+// Commit implements DedupStore. A ttl <= 0 is DefaultDedupTTL.
 func (m *MemoryDedup) Commit(_ context.Context, key, holder string, ttl time.Duration) error {
 	if ttl <= 0 {
 		ttl = DefaultDedupTTL

@@ -699,8 +699,8 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 		*t = jsonTime{}
 		return nil
 	}
-	s := string(b)
 	if b[0] == '"' {
+		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
@@ -714,7 +714,17 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 				return t.set(p, s)
 			}
 		}
+		return t.unix(s)
 	}
+	// The conversion in the call does not allocate.
+	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		return t.fromUnix(n, b)
+	}
+	return t.unix(string(b))
+}
+
+// unix reads s as unix seconds or milliseconds, integer or not.
+func (t *jsonTime) unix(s string) error {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
@@ -723,13 +733,23 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 		}
 		n = int64(f)
 	}
+	return t.fromUnix(n, []byte(s))
+}
+
+// fromUnix takes n as milliseconds when it is too large to be seconds
+// (messaging timestamps are in milliseconds, entry times in either).
+func (t *jsonTime) fromUnix(n int64, raw []byte) error {
 	var p time.Time
 	if n > 1e12 || n < -1e12 {
 		p = time.UnixMilli(n).UTC()
 	} else {
 		p = time.Unix(n, 0).UTC()
 	}
-	return t.set(p, s)
+	if y := p.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("webhook: timestamp %q out of range", raw)
+	}
+	*t = jsonTime{p}
+	return nil
 }
 
 // set stores p unless its year is outside 0-9999, which no delivery holds

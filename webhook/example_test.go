@@ -54,3 +54,41 @@ func ExampleParseBody() {
 	// message_reactions 7219432017765481 react love mid.1
 	// 403 webhook: signature invalid
 }
+
+// Programs with their own router de-duplicate with a DedupStore: claim,
+// handle, then commit, or release on failure so that Meta's redelivery is
+// handled.
+func ExampleDedupStore() {
+	const secret = "app-secret"
+	body := []byte(`{"object":"instagram","entry":[{"id":"17841463720011512","time":1746104700,"changes":[
+		{"field":"comments","value":{"id":"18327746104015297","text":"hi","from":{"id":"6120483375561182"}}}]}]}`)
+	store := &webhook.MemoryDedup{}
+	serve := func(holder string) int {
+		events, err := webhook.ParseBody(body, webhook.Sign(body, secret), secret)
+		if err != nil {
+			return webhook.Status(err)
+		}
+		ctx := context.Background()
+		for _, e := range events {
+			switch res, err := store.Claim(ctx, e.DedupKey(), holder, webhook.DefaultDedupLease); {
+			case err != nil:
+				return http.StatusServiceUnavailable
+			case res == webhook.AlreadyHandled:
+				continue
+			case res == webhook.InProgress:
+				return http.StatusConflict
+			}
+			fmt.Println("handling", e.Kind(), e.(*webhook.CommentEvent).ID)
+			if err := store.Commit(ctx, e.DedupKey(), holder, webhook.DefaultDedupTTL); err != nil {
+				return http.StatusServiceUnavailable
+			}
+		}
+		return http.StatusOK
+	}
+	fmt.Println(serve("request-1"))
+	fmt.Println(serve("request-2")) // Meta's redelivery
+	// Output:
+	// handling comments 18327746104015297
+	// 200
+	// 200
+}

@@ -426,7 +426,7 @@ func TestNewSignedRequestIsAccepted(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusForbidden, res.StatusCode)
 
-	//nolint:staticcheck // a nil context is refused, not a panic
+	//lint:ignore SA1012 a nil context is refused, not a panic
 	_, err = webhook.NewSignedRequest(nil, srv.URL, body, whSecret)
 	assert.Error(t, err)
 }
