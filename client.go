@@ -87,6 +87,7 @@ type Client struct {
 	retry      RetryPolicy
 	limits     *rateTracker
 	logger     *slog.Logger
+	maxPages   int
 
 	proof atomic.Pointer[proofCache]
 
@@ -132,6 +133,7 @@ type config struct {
 	retry      RetryPolicy
 	rate       RateLimitPolicy
 	logger     *slog.Logger
+	maxPages   int
 }
 
 // Option configures a Client in NewClient.
@@ -297,6 +299,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent: cfg.userAgent,
 		retry:     cfg.retry.withDefaults(),
 		logger:    cfg.logger,
+		maxPages:  cfg.maxPages,
 	}
 	switch {
 	case cfg.tokens != nil:

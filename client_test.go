@@ -90,13 +90,15 @@ func TestRequestShape(t *testing.T) {
 func TestDefaultFieldsAndPathEscaping(t *testing.T) {
 	c, mt := newMockClient(t)
 	var q url.Values
-	mt.RegisterResponder("GET", `=~^`+testBase+`/v25\.0/a%2Fb`, func(r *http.Request) (*http.Response, error) {
+	mt.RegisterResponder("GET", `=~^`+testBase+`/v25\.0/a:b`, func(r *http.Request) (*http.Response, error) {
 		q = r.URL.Query()
-		return jsonResponder(200, `{"id":"a/b"}`)(r)
+		return jsonResponder(200, `{"id":"a:b"}`)(r)
 	})
-	m, err := c.Media.Get(context.Background(), "a/b", nil)
+	_, err := c.Media.Get(context.Background(), "a/b", nil)
+	require.ErrorIs(t, err, instagram.ErrValidation, "an id with / is refused, not escaped")
+	m, err := c.Media.Get(context.Background(), "a:b", nil)
 	require.NoError(t, err)
-	assert.Equal(t, "a/b", m.ID)
+	assert.Equal(t, "a:b", m.ID)
 	assert.Contains(t, q.Get("fields"), "media_type")
 	assert.Contains(t, q.Get("fields"), "permalink")
 
