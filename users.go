@@ -590,11 +590,3 @@ func (s *UsersService) RespondToCollaborationInvite(ctx context.Context, userID,
 	}
 	return confirmed(out, "collaboration invite answer")
 }
-
-// confirmed turns a {"success": false} answer into an error.
-func confirmed(s Success, what string) error {
-	if !bool(s.Success) {
-		return fmt.Errorf("instagram: %s: the API did not confirm success", what)
-	}
-	return nil
-}
