@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -398,38 +397,6 @@ func (t *Token) OAuth2() *oauth2.Token {
 // Valid reports whether the token is set and not expired at now.
 func (t *Token) Valid(now time.Time) bool {
 	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || now.Before(t.Expiry))
-}
-
-// String describes the token without revealing it.
-func (t *Token) String() string {
-	if t == nil {
-		return "<nil>"
-	}
-	var b strings.Builder
-	b.WriteString("Token{access_token: REDACTED")
-	if t.UserID != "" {
-		b.WriteString(", user_id: " + t.UserID)
-	}
-	if !t.Expiry.IsZero() {
-		b.WriteString(", expiry: " + t.Expiry.UTC().Format(time.RFC3339))
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-// GoString is String, so that %#v does not print the token either.
-func (t *Token) GoString() string { return t.String() }
-
-// LogValue describes the token to log/slog without revealing it.
-func (t *Token) LogValue() slog.Value {
-	if t == nil {
-		return slog.StringValue("<nil>")
-	}
-	return slog.GroupValue(
-		slog.String("access_token", "REDACTED"),
-		slog.String("user_id", t.UserID),
-		slog.Time("expiry", t.Expiry),
-	)
 }
 
 // tokenAnswer is every shape of the OAuth token answers: flat, or wrapped

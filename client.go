@@ -82,6 +82,7 @@ type Client struct {
 	limits     *limiter
 	maxBody    int64
 	logger     *slog.Logger
+	maxPages   int
 
 	proof  atomic.Pointer[proofCache]
 	claims mediaClaims // media returned by publish recoveries
@@ -129,6 +130,7 @@ type config struct {
 	limits     Limits
 	maxBody    int64
 	logger     *slog.Logger
+	maxPages   int
 }
 
 // Option configures a Client in NewClient.
@@ -316,6 +318,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:     cfg.retry.withDefaults(),
 		logger:    cfg.logger,
 		maxBody:   cfg.maxBody,
+		maxPages:  cfg.maxPages,
 	}
 	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxResponseBytes

@@ -155,7 +155,7 @@ func (s *CommentsService) SetHidden(ctx context.Context, commentID string, hidde
 	if err := s.client.post(ctx, pathEscape(commentID), nil, url.Values{"hide": {v}}, &out); err != nil {
 		return err
 	}
-	return nil
+	return confirmed(out, "comment hide")
 }
 
 // Hide hides a comment: SetHidden(ctx, commentID, true).
@@ -181,5 +181,8 @@ func (s *CommentsService) Delete(ctx context.Context, commentID string) error {
 		return err
 	}
 	var out Success
-	return s.client.delete(ctx, pathEscape(commentID), nil, &out)
+	if err := s.client.delete(ctx, pathEscape(commentID), nil, &out); err != nil {
+		return err
+	}
+	return confirmed(out, "comment delete")
 }

@@ -13,13 +13,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/google/go-querystring/query"
 )
 
 // DefaultMaxResponseBytes caps a successful answer the client reads, unless
@@ -127,73 +124,6 @@ func (c *Client) resolve(path string) (*url.URL, error) {
 	}
 	u.Path, u.RawPath = p, raw
 	return &u, nil
-}
-
-// encodeValues turns an options struct with `url:` tags, url.Values or nil
-// into url.Values. A negative limit is refused.
-func encodeValues(v any) (url.Values, error) {
-	var out url.Values
-	switch t := v.(type) {
-	case nil:
-		return url.Values{}, nil
-	case url.Values:
-		out = make(url.Values, len(t))
-		for k, vs := range t {
-			out[k] = append([]string(nil), vs...)
-		}
-	case *GetOptions:
-		// Exact types only: a type embedding one of these has fields of
-		// its own that only go-querystring sees.
-		out = url.Values{}
-		if t != nil {
-			t.encodeQuery(out)
-		}
-	case *ListOptions:
-		out = url.Values{}
-		if t != nil {
-			t.encodeQuery(out)
-		}
-	default:
-		if isNilInterface(v) {
-			return url.Values{}, nil
-		}
-		vals, err := query.Values(v)
-		if err != nil {
-			return nil, fmt.Errorf("instagram: encoding options: %w", err)
-		}
-		out = vals
-	}
-	if l := out.Get("limit"); l != "" {
-		if n, err := strconv.Atoi(l); err != nil || n < 0 {
-			return nil, &ValidationError{Field: "limit", Rule: "must be a non-negative number"}
-		}
-	}
-	return out, nil
-}
-
-// GetOptions and ListOptions, the option types nearly every call takes,
-// write their own query without reflection. A test checks that each
-// writes exactly what go-querystring would.
-
-func (o *GetOptions) encodeQuery(v url.Values) {
-	if len(o.Fields) > 0 {
-		v.Set("fields", strings.Join(o.Fields, ","))
-	}
-}
-
-func (o *ListOptions) encodeQuery(v url.Values) {
-	if len(o.Fields) > 0 {
-		v.Set("fields", strings.Join(o.Fields, ","))
-	}
-	if o.Limit != 0 {
-		v.Set("limit", strconv.Itoa(o.Limit))
-	}
-	if o.After != "" {
-		v.Set("after", o.After)
-	}
-	if o.Before != "" {
-		v.Set("before", o.Before)
-	}
 }
 
 // build makes the *http.Request of r.

@@ -620,9 +620,6 @@ func secretForms(secrets []string) []string {
 	return out
 }
 
-// scrub removes literal credentials from every text field of e.
-func (e *Error) scrub(secrets []string) { e.scrubForms(secretForms(secrets)) }
-
 // scrubForms removes the given secret forms and credential parameters from
 // every text field of e.
 func (e *Error) scrubForms(forms []string) {

@@ -187,35 +187,10 @@ func (s *MessagingService) AllConversations(ctx context.Context, accountID strin
 		return errSeq[Conversation](err)
 	}
 	path := pathEscape(accountID) + "/conversations"
-	return func(yield func(Conversation, error) bool) {
-		for {
-			done, err := limiterOf(s.client).acquire(ctx, limitConversations, "")
-			if err != nil {
-				yield(Conversation{}, err)
-				return
-			}
-			page, err := listPage[Conversation](ctx, s.client, path, q)
-			done()
-			if err != nil {
-				yield(Conversation{}, err)
-				return
-			}
-			for _, cv := range page.Data {
-				if err := ctx.Err(); err != nil {
-					yield(Conversation{}, err)
-					return
-				}
-				if !yield(cv, nil) {
-					return
-				}
-			}
-			next, ok := nextQuery(q, page.Paging)
-			if !ok {
-				return
-			}
-			q = next
-		}
+	pace := func(ctx context.Context) (func(), error) {
+		return limiterOf(s.client).acquire(ctx, limitConversations, "")
 	}
+	return pager[Conversation](ctx, s.client, path, q, pace)
 }
 
 // Conversation returns one conversation with its participants and latest

@@ -2,6 +2,8 @@ package instagram
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/url"
 )
@@ -80,20 +82,76 @@ func listPage[T any](ctx context.Context, c *Client, path string, q any) (*Page[
 	return page, nil
 }
 
+// DefaultMaxPages is how many pages one iteration over an edge fetches at
+// most, unless WithMaxPages says otherwise. At Meta's usual page sizes it is
+// tens of thousands of items; an iteration that reaches it ends with an
+// error matching ErrPageLimit.
+const DefaultMaxPages = 1000
+
+// ErrPageLimit is yielded by an iterator that reached its page cap
+// (DefaultMaxPages or WithMaxPages) before the last page.
+var ErrPageLimit = errors.New("instagram: iteration reached its page limit")
+
+// ErrPageCycle is yielded by an iterator whose server gave a cursor or next
+// link it had already followed: the edge would loop forever.
+var ErrPageCycle = errors.New("instagram: paging cursor repeated")
+
+// WithMaxPages caps the pages one iteration over an edge fetches (default
+// DefaultMaxPages). n must be positive.
+func WithMaxPages(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return &ValidationError{Field: "max pages", Rule: "must be positive"}
+		}
+		c.maxPages = n
+		return nil
+	}
+}
+
+// pageHook runs before each page is fetched; the function it returns (may be
+// nil) runs once the page has arrived. An error ends the iteration.
+type pageHook func(ctx context.Context) (after func(), err error)
+
 // iterate returns an iterator over every item of an edge, fetching the next
 // page only when the caller has consumed the previous one. It stops when the
 // caller stops, at the last page, or at the first error, which it yields
 // once (a cancelled ctx yields ctx's error).
 func iterate[T any](ctx context.Context, c *Client, path string, opts any) iter.Seq2[T, error] {
+	q, err := encodeValues(opts)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	return pager[T](ctx, c, path, q, nil)
+}
+
+// pager is the one paging loop every iterator uses. before, if not nil,
+// runs before each page (pacing). The loop ends with ErrPageCycle when a
+// query repeats and with ErrPageLimit after the client's page cap.
+func pager[T any](ctx context.Context, c *Client, path string, q url.Values, before pageHook) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		q, err := encodeValues(opts)
-		if err != nil {
+		if err := checkCtx(ctx); err != nil {
 			yield(zero, err)
 			return
 		}
-		for {
+		limit := c.maxPages
+		if limit <= 0 {
+			limit = DefaultMaxPages
+		}
+		seen := map[string]bool{q.Encode(): true}
+		for pages := 1; ; pages++ {
+			var after func()
+			if before != nil {
+				var err error
+				if after, err = before(ctx); err != nil {
+					yield(zero, err)
+					return
+				}
+			}
 			page, err := listPage[T](ctx, c, path, q)
+			if after != nil {
+				after()
+			}
 			if err != nil {
 				yield(zero, err)
 				return
@@ -111,6 +169,16 @@ func iterate[T any](ctx context.Context, c *Client, path string, opts any) iter.
 			if !ok {
 				return
 			}
+			key := next.Encode()
+			if seen[key] {
+				yield(zero, fmt.Errorf("%w after %d pages of %s", ErrPageCycle, pages, path))
+				return
+			}
+			if pages >= limit {
+				yield(zero, fmt.Errorf("%w (%d pages) on %s", ErrPageLimit, limit, path))
+				return
+			}
+			seen[key] = true
 			q = next
 		}
 	}

@@ -160,7 +160,7 @@ func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, field
 		url.Values{"subscribed_fields": {list}}, &out); err != nil {
 		return err
 	}
-	return successOrError(out, "subscribed_apps")
+	return confirmed(out, "subscribed_apps")
 }
 
 // Unsubscribe removes the calling app's subscription from the account
@@ -176,7 +176,7 @@ func (s *WebhooksService) Unsubscribe(ctx context.Context, accountID string) err
 	if err := s.client.delete(ctx, pathEscape(accountID)+"/subscribed_apps", nil, &out); err != nil {
 		return err
 	}
-	return successOrError(out, "subscribed_apps")
+	return confirmed(out, "subscribed_apps")
 }
 
 // AppSubscription is one object's webhook subscription of an app.
@@ -264,7 +264,7 @@ func (s *WebhooksService) SubscribeApp(ctx context.Context, appID, appToken stri
 	if err := s.appCall(ctx, "POST", appID, appTokenValues(appToken), opts, &out); err != nil {
 		return err
 	}
-	return successOrError(out, "subscriptions")
+	return confirmed(out, "subscriptions")
 }
 
 // UnsubscribeApp removes fields from the app's subscription to object, or
@@ -292,7 +292,7 @@ func (s *WebhooksService) UnsubscribeApp(ctx context.Context, appID, appToken, o
 	if err := s.appCall(ctx, "DELETE", appID, q, nil, &out); err != nil {
 		return err
 	}
-	return successOrError(out, "subscriptions")
+	return confirmed(out, "subscriptions")
 }
 
 // appCall sends a request on /{app-id}/subscriptions with the app token
@@ -324,12 +324,4 @@ func fieldList(what string, fields []string) (string, error) {
 		}
 	}
 	return strings.Join(fields, ","), nil
-}
-
-// successOrError turns {"success":false} into an error.
-func successOrError(out Success, what string) error {
-	if !out.Success {
-		return &Error{Message: what + ": the API did not report success"}
-	}
-	return nil
 }
