@@ -2,6 +2,8 @@ package instagram
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 )
 
@@ -82,4 +84,190 @@ type QuotaStore interface {
 	// member leaves the window. Members older than window are dropped.
 	// One round trip.
 	Use(ctx context.Context, key, member string, limit int, window time.Duration, now time.Time) (ok bool, retryAt time.Time, err error)
+}
+
+// MemoryLimitStore is the in-memory LimitStore every Client uses unless
+// given another. Its memory is bounded: budgets are forgotten after their
+// TTL, pacing keys once their last slot passed, hashtags once they leave
+// the window, and each kind of entry is capped (MaxKeys, oldest dropped
+// first). Share one between clients of a process to share their state.
+// It is safe for concurrent use.
+type MemoryLimitStore struct {
+	// MaxKeys bounds the entries of each kind (budgets, pacing keys,
+	// quota keys); 0 means 10,000.
+	MaxKeys int
+
+	mu      sync.Mutex
+	budgets map[string]*memBudget
+	slots   map[string]time.Time // key -> last booked slot
+	quotas  map[string]map[string]time.Time
+}
+
+type memBudget struct {
+	obs     BudgetObservation
+	expires time.Time
+}
+
+// NewMemoryLimitStore returns an empty MemoryLimitStore.
+func NewMemoryLimitStore() *MemoryLimitStore { return &MemoryLimitStore{} }
+
+func (m *MemoryLimitStore) maxKeys() int {
+	if m.MaxKeys > 0 {
+		return m.MaxKeys
+	}
+	return 10_000
+}
+
+// Observe implements BudgetStore.
+func (m *MemoryLimitStore) Observe(_ context.Context, obs []BudgetObservation, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.budgets == nil {
+		m.budgets = map[string]*memBudget{}
+	}
+	for _, o := range obs {
+		now := time.Now()
+		b := m.budgets[o.Key]
+		if b == nil {
+			if len(m.budgets) >= m.maxKeys() {
+				m.pruneBudgets(now)
+			}
+			b = &memBudget{obs: BudgetObservation{Key: o.Key, Percent: -1}}
+			m.budgets[o.Key] = b
+		}
+		if o.Percent >= 0 {
+			b.obs.Percent = o.Percent
+		}
+		if o.BlockedUntil.After(b.obs.BlockedUntil) {
+			b.obs.BlockedUntil = o.BlockedUntil
+		}
+		b.expires = later(now.Add(ttl), b.obs.BlockedUntil)
+	}
+	return nil
+}
+
+// pruneBudgets drops expired budgets, and when that is not enough, the
+// ones expiring first; m.mu is held.
+func (m *MemoryLimitStore) pruneBudgets(now time.Time) {
+	var soonest string
+	for k, b := range m.budgets {
+		if now.After(b.expires) {
+			delete(m.budgets, k)
+		} else if soonest == "" || b.expires.Before(m.budgets[soonest].expires) {
+			soonest = k
+		}
+	}
+	if len(m.budgets) >= m.maxKeys() && soonest != "" {
+		delete(m.budgets, soonest)
+	}
+}
+
+// Blocked implements BudgetStore.
+func (m *MemoryLimitStore) Blocked(_ context.Context, keys []string, now time.Time) (time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var until time.Time
+	for _, k := range keys {
+		if b := m.budgets[k]; b != nil && b.obs.BlockedUntil.After(now) && b.obs.BlockedUntil.After(until) {
+			until = b.obs.BlockedUntil
+		}
+	}
+	return until, nil
+}
+
+// Budgets implements BudgetStore.
+func (m *MemoryLimitStore) Budgets(_ context.Context, limit int) ([]BudgetObservation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]BudgetObservation, 0, min(limit, len(m.budgets)))
+	for _, b := range m.budgets {
+		if len(out) >= limit {
+			break
+		}
+		out = append(out, b.obs)
+	}
+	return out, nil
+}
+
+// Reserve implements PaceStore.
+func (m *MemoryLimitStore) Reserve(_ context.Context, key string, interval, maxWait time.Duration, now time.Time) (time.Duration, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.slots == nil {
+		m.slots = map[string]time.Time{}
+	}
+	slot := now
+	if last, ok := m.slots[key]; ok {
+		slot = later(now, last.Add(interval))
+	} else if len(m.slots) >= m.maxKeys() {
+		for k, last := range m.slots {
+			if now.Sub(last) >= interval {
+				delete(m.slots, k)
+			}
+		}
+		if len(m.slots) >= m.maxKeys() {
+			return 0, false, errors.New("instagram: MemoryLimitStore: too many pacing keys")
+		}
+	}
+	wait := slot.Sub(now)
+	if wait > maxWait {
+		return wait, false, nil
+	}
+	m.slots[key] = slot
+	return wait, true, nil
+}
+
+// Use implements QuotaStore.
+func (m *MemoryLimitStore) Use(_ context.Context, key, member string, limit int, window time.Duration, now time.Time) (bool, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.quotas == nil {
+		m.quotas = map[string]map[string]time.Time{}
+	}
+	set := m.quotas[key]
+	if set == nil {
+		if len(m.quotas) >= m.maxKeys() {
+			for k, s := range m.quotas {
+				prune(s, now, window)
+				if len(s) == 0 {
+					delete(m.quotas, k)
+				}
+			}
+			if len(m.quotas) >= m.maxKeys() {
+				return false, time.Time{}, errors.New("instagram: MemoryLimitStore: too many quota keys")
+			}
+		}
+		set = map[string]time.Time{}
+		m.quotas[key] = set
+	}
+	prune(set, now, window)
+	if _, ok := set[member]; ok {
+		return true, time.Time{}, nil
+	}
+	if len(set) >= limit {
+		var oldest time.Time
+		for _, at := range set {
+			if oldest.IsZero() || at.Before(oldest) {
+				oldest = at
+			}
+		}
+		return false, oldest.Add(window), nil
+	}
+	set[member] = now
+	return true, time.Time{}, nil
+}
+
+func prune(set map[string]time.Time, now time.Time, window time.Duration) {
+	for k, at := range set {
+		if !now.Before(at.Add(window)) {
+			delete(set, k)
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
