@@ -327,7 +327,11 @@ func (l *limiter) wait(ctx context.Context, account string) error {
 			return ctx.Err()
 		}
 		if err := l.sleep(ctx, until.Sub(now), func() *RateLimitError {
-			return &RateLimitError{RetryAfter: until.Sub(now), Usage: l.snapshot(), BusinessID: bizOf(keys)}
+			biz := bizOf(keys)
+			if biz != "" && !l.blocked(ctx, keys[:1], now).Before(until) {
+				biz = "" // the app's budget is what blocks (only refusals pay for this look-up)
+			}
+			return &RateLimitError{RetryAfter: until.Sub(now), Usage: l.snapshot(), BusinessID: biz}
 		}); err != nil {
 			return err
 		}

@@ -89,8 +89,8 @@ type QuotaStore interface {
 // MemoryLimitStore is the in-memory LimitStore every Client uses unless
 // given another. Its memory is bounded: budgets are forgotten after their
 // TTL, pacing keys once their last slot passed, hashtags once they leave
-// the window, and each kind of entry is capped (MaxKeys, oldest dropped
-// first). Share one between clients of a process to share their state.
+// the window, and each kind of entry is capped (MaxKeys; budgets that block
+// nothing are dropped first). Share one between clients of a process to share their state.
 // It is safe for concurrent use.
 type MemoryLimitStore struct {
 	// MaxKeys bounds the entries of each kind (budgets, pacing keys,
@@ -146,20 +146,27 @@ func (m *MemoryLimitStore) Observe(_ context.Context, obs []BudgetObservation, t
 	return nil
 }
 
-// pruneBudgets drops expired budgets, and when that is not enough, the
-// ones expiring first; m.mu is held.
+// pruneBudgets drops expired budgets and, down to nine tenths of MaxKeys,
+// budgets that block nothing (forgetting them changes no decision); when
+// every budget is blocked, the block ending first goes. Pruning in batches
+// keeps an insertion into a full store cheap on average. m.mu is held.
 func (m *MemoryLimitStore) pruneBudgets(now time.Time) {
+	target := m.maxKeys() * 9 / 10
+	for k, b := range m.budgets {
+		if now.After(b.expires) || !b.obs.BlockedUntil.After(now) && len(m.budgets) > target {
+			delete(m.budgets, k)
+		}
+	}
+	if len(m.budgets) < m.maxKeys() {
+		return
+	}
 	var soonest string
 	for k, b := range m.budgets {
-		if now.After(b.expires) {
-			delete(m.budgets, k)
-		} else if soonest == "" || b.expires.Before(m.budgets[soonest].expires) {
+		if soonest == "" || b.obs.BlockedUntil.Before(m.budgets[soonest].obs.BlockedUntil) {
 			soonest = k
 		}
 	}
-	if len(m.budgets) >= m.maxKeys() && soonest != "" {
-		delete(m.budgets, soonest)
-	}
+	delete(m.budgets, soonest)
 }
 
 // Blocked implements BudgetStore.

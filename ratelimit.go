@@ -170,6 +170,8 @@ func retryAfterOf(v string, now time.Time) time.Duration {
 			return maxDuration
 		}
 		return time.Duration(n) * time.Second
+	} else if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return maxDuration // more seconds than int64 holds: as long as allowed
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)
