@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,8 +133,16 @@ func (c *Client) build(ctx context.Context, r *request) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	vals, err := encodeValues(r.query)
-	if err != nil {
+	var vals url.Values
+	if q, ok := r.query.(url.Values); ok {
+		// Read only here (a merge below builds a new map): no copy.
+		vals = q
+		if l := q.Get("limit"); l != "" {
+			if n, err := strconv.Atoi(l); err != nil || n < 0 {
+				return nil, &ValidationError{Field: "limit", Rule: "must be a non-negative number"}
+			}
+		}
+	} else if vals, err = encodeValues(r.query); err != nil {
 		return nil, err
 	}
 	if len(vals) > 0 {

@@ -39,3 +39,27 @@ func FuzzOAuthAnswer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFlatAppUsage: whenever the plain reader of app usage headers accepts
+// a header, encoding/json reads the same figures from it.
+func FuzzFlatAppUsage(f *testing.F) {
+	for _, s := range []string{`{"call_count":28,"total_time":25,"total_cputime":25}`, `{"call_volume":3,"cpu_time":1}`,
+		`{"call_count":1,"call_count":2}`, `{"x":1}`, `{}`, `{"call_count":-1}`, `{"call_count":"7"}`, `{"a\"b":1}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got, ok := flatAppUsage(v)
+		if !ok {
+			return
+		}
+		var w wireAppUsage
+		if err := json.Unmarshal([]byte(v), &w); err != nil {
+			t.Fatalf("plain reader accepted %q, encoding/json refuses it: %v", v, err)
+		}
+		want := AppUsage{CallCount: int(w.CallCount), TotalTime: int(w.TotalTime), TotalCPUTime: int(w.TotalCPUTime),
+			CallVolume: int(w.CallVolume), CPUTime: int(w.CPUTime)}
+		if *got != want {
+			t.Fatalf("%q: plain reader %+v, encoding/json %+v", v, *got, want)
+		}
+	})
+}

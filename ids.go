@@ -55,7 +55,7 @@ func isDotSegment(s string) bool {
 // holds a dot segment, whatever built it: the last guard against an id
 // that reaches another endpoint.
 func checkPathSegments(path string) error {
-	for _, seg := range strings.Split(path, "/") {
+	for seg := range strings.SplitSeq(path, "/") {
 		if isDotSegment(seg) {
 			return &ValidationError{Field: "path", Rule: "must not contain a dot segment"}
 		}

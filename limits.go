@@ -301,7 +301,8 @@ func (l *limiter) record(ctx context.Context, obs []BudgetObservation) {
 // the business budget of the account when the call names one (a user id,
 // or "me" once an answer told which business it is).
 func (l *limiter) budgetKeys(account string) []string {
-	keys := []string{"app"}
+	keys := make([]string, 1, 2)
+	keys[0] = "app"
 	if account == "me" {
 		l.mu.Lock()
 		account = l.me
@@ -494,7 +495,7 @@ func (l *limiter) observe(ctx context.Context, u Usage, account string) {
 	l.usage.ObservedAt = now
 	l.mu.Unlock()
 
-	var obs []BudgetObservation
+	obs := make([]BudgetObservation, 0, 2+len(u.Business))
 	add := func(key string, pct int, eta time.Duration) {
 		l.mark(key, pct, now)
 		o := BudgetObservation{Key: key, Percent: min(max(pct, 0), 100)}
