@@ -35,7 +35,7 @@ func TestProgressBarInPseudoTerminal(t *testing.T) {
 
 	srv := newFake(t)
 	path := writeFile(t, 8<<20)
-	cmd := exec.CommandContext(t.Context(), bin, "--base-url", srv.URL, "--token", srv.AccessToken, "publish", "video", path, "--caption", "pty")
+	cmd := exec.CommandContext(t.Context(), bin, "--base-url", srv.URL, "--token", srv.FacebookAccessToken, "--facebook", "publish", "video", path, "--caption", "pty")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 120})
 	if err != nil {
 		t.Skipf("cannot start a command on a pseudo-terminal: %v", err)
