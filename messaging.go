@@ -500,9 +500,28 @@ type sendRequest struct {
 // post sends one request to /{sender}/messages after the messaging limit
 // of cat allows it.
 func (s *MessagingService) post(ctx context.Context, senderID string, cat msgCategory, body *sendRequest, out any) error {
-	done, err := limiterOf(s.client).acquire(ctx, cat, senderID)
-	if err != nil {
+	if err := checkCtx(ctx); err != nil {
 		return err
+	}
+	l := limiterOf(s.client)
+	var done func()
+	for {
+		// Wait for the budgets before booking a messaging slot, and book
+		// again when a budget block began meanwhile: slots booked before a
+		// block would all be spent when it ends, in a burst over the
+		// messaging limit.
+		if err := l.wait(ctx, senderID); err != nil {
+			return err
+		}
+		var err error
+		if done, err = l.acquire(ctx, cat, senderID); err != nil {
+			return err
+		}
+		now := l.now()
+		if l.cfg.Disabled || !l.blocked(ctx, l.budgetKeys(senderID), now).After(now) {
+			break
+		}
+		done()
 	}
 	defer done()
 	return s.client.post(ctx, pathEscape(senderID)+"/messages", nil, JSONBody(body), out)

@@ -1,0 +1,106 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// build compiles the example into a temporary directory.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "fleet")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func needRedis(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("redis-server is not on PATH; CI must run the fleet example")
+		}
+		t.Skip("redis-server is not on PATH (Debian: apt-get install redis-server); skipping the fleet run")
+	}
+}
+
+// TestFleet runs the example with two worker processes and checks the
+// figures of its last line against the targets.
+func TestFleet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes for about 15 seconds")
+	}
+	needRedis(t)
+	bin := build(t)
+	cmd := exec.Command(bin, "-workers", "2", "-duration", "12s")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("fleet: %v\nstderr:\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	last := lines[len(lines)-1]
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(last), &raw); err != nil {
+		t.Fatalf("last line is not one JSON object: %q: %v", last, err)
+	}
+	got := map[string]float64{}
+	for k, v := range raw {
+		if f, ok := v.(float64); ok {
+			got[k] = f
+		}
+	}
+	t.Logf("%s", last)
+	for _, k := range []string{"workers", "calls", "throttled", "budget_used_pct", "dms_sent", "dm_rate_limited",
+		"refreshes", "webhook_distinct_events", "webhook_deliveries", "webhook_handled",
+		"publishes_requested", "posts", "duplicate_posts", "lost_posts"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("number %q missing from %s", k, last)
+		}
+	}
+	want := func(key string, v float64) {
+		t.Helper()
+		if got[key] != v {
+			t.Errorf("%s = %v, want %v", key, got[key], v)
+		}
+	}
+	want("workers", 2)
+	want("throttled", 0)
+	want("dm_rate_limited", 0)
+	want("refreshes", 1)
+	want("duplicate_posts", 0)
+	want("lost_posts", 0)
+	want("workers_killed", 1)
+	want("worker_errors", 0)
+	want("webhook_handled", got["webhook_distinct_events"])
+	want("webhook_deliveries", 2*got["webhook_distinct_events"])
+	want("posts", got["publishes_requested"])
+	if got["webhook_distinct_events"] == 0 || got["publishes_requested"] == 0 || got["dms_sent"] == 0 || got["calls"] == 0 {
+		t.Errorf("workload missing a part: %s", last)
+	}
+	if p := got["budget_used_pct"]; p < 90 || p > 100 {
+		t.Errorf("budget_used_pct = %v, want 90 to 100", p)
+	}
+}
+
+// TestNeedsRedis checks that without -redis and without redis-server the
+// example says what it needs and fails.
+func TestNeedsRedis(t *testing.T) {
+	bin := build(t)
+	cmd := exec.Command(bin, "-workers", "1", "-redis", "")
+	cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("fleet succeeded without Redis:\n%s", out)
+	}
+	if !strings.Contains(string(out), "needs Redis") || !strings.Contains(string(out), "redis-server") {
+		t.Errorf("output does not say that Redis is needed:\n%s", out)
+	}
+}
