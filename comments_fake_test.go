@@ -12,6 +12,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/message"
 	"github.com/igsdk/instagram/webhook"
 )
 
@@ -206,7 +207,7 @@ func TestLiveCommentsOnFakeServer(t *testing.T) {
 	assert.Equal(t, live, e.Media.ID)
 
 	res, err := c.Messaging.PrivateReply(context.Background(), srv.UserID, id,
-		instagram.TextMessage("Thanks for watching!"), &instagram.PrivateReplyOptions{Live: true})
+		message.Text("Thanks for watching!"), &instagram.PrivateReplyOptions{Live: true})
 	require.NoError(t, err)
 	assert.Equal(t, srv.ContactID("night.owl"), res.RecipientID)
 }

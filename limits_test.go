@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 )
 
 // All tests of this file that involve time run inside a synctest bubble:
@@ -458,7 +459,7 @@ func TestMessagingThrottleDoesNotBlockOtherCalls(t *testing.T) {
 		mt.RegisterResponder("POST", testBase+"/v25.0/17841400000000001/messages", jsonResponder(400,
 			`{"error":{"message":"(#613) Calls to this api have exceeded the rate limit.","type":"OAuthException","code":613,"error_subcode":2534040}}`))
 		mt.RegisterResponder("GET", testBase+"/v25.0/17841400000000001", jsonResponder(200, `{"id":"17841400000000001"}`))
-		_, err := c.Messaging.Send(t.Context(), "17841400000000001", "6543210987654321", instagram.TextMessage("hi"), nil)
+		_, err := c.Messaging.Send(t.Context(), "17841400000000001", "6543210987654321", message.Text("hi"), nil)
 		var rl *instagram.RateLimitError
 		require.ErrorAs(t, err, &rl)
 		require.NotNil(t, rl.Err)
@@ -535,8 +536,8 @@ func spaced(l instagram.MessagingLimit) time.Duration {
 func TestMessagingPacingSpacesCallsPerKind(t *testing.T) {
 	d := instagram.DefaultMessagingLimits()
 	const acct = "17841400000000001"
-	text := instagram.TextMessage("hi")
-	audio := instagram.AudioMessage(instagram.ByURL("https://cdn.test/a.mp3"))
+	text := message.Text("hi")
+	audio := message.Audio(message.FromURL("https://cdn.test/a.mp3"))
 	for _, tc := range []struct {
 		name  string
 		limit instagram.MessagingLimit
@@ -605,8 +606,8 @@ func TestMessagingPacingIsPerAccountAndKind(t *testing.T) {
 		c, s := pacedClient(t, instagram.Limits{MaxWait: -1})
 		const a, b = "17841400000000001", "17841400000000002"
 		ctx := t.Context()
-		text := instagram.TextMessage("hi")
-		video := instagram.VideoMessage(instagram.ByURL("https://cdn.test/v.mp4"))
+		text := message.Text("hi")
+		video := message.Video(message.FromURL("https://cdn.test/v.mp4"))
 
 		_, err := c.Messaging.Send(ctx, a, "u1", text, nil)
 		require.NoError(t, err)
@@ -665,7 +666,7 @@ func TestMessagingPacingFailsPastMaxWait(t *testing.T) {
 			Messaging: instagram.MessagingLimits{PrivateReplies: instagram.MessagingLimit{Calls: 2, Per: time.Hour}},
 		})
 		ctx := t.Context()
-		text := instagram.TextMessage("hi")
+		text := message.Text("hi")
 		reply := func(i int) error {
 			_, err := c.Messaging.PrivateReply(ctx, "17841400000000001", fmt.Sprint("1790000", i), text, nil)
 			return err
@@ -696,14 +697,14 @@ func TestMessagingPacingWaitEndsWithContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, s := pacedClient(t, instagram.Limits{Messaging: instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: 1, Per: 50 * time.Second}}})
 		ctx, cancel := context.WithCancel(t.Context())
-		_, err := c.Messaging.Send(ctx, "17841400000000001", "u1", instagram.TextMessage("a"), nil)
+		_, err := c.Messaging.Send(ctx, "17841400000000001", "u1", message.Text("a"), nil)
 		require.NoError(t, err)
 		go func() {
 			time.Sleep(5 * time.Second)
 			cancel()
 		}()
 		t0 := time.Now()
-		_, err = c.Messaging.Send(ctx, "17841400000000001", "u1", instagram.TextMessage("b"), nil)
+		_, err = c.Messaging.Send(ctx, "17841400000000001", "u1", message.Text("b"), nil)
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Equal(t, 5*time.Second, time.Since(t0))
 		assert.Len(t, s.times(), 1)
@@ -718,7 +719,7 @@ func TestMessagingLimitsDisabledOrUnlimited(t *testing.T) {
 		} {
 			c, s := pacedClient(t, l)
 			for range 5 {
-				_, err := c.Messaging.Send(t.Context(), "17841400000000001", "u1", instagram.TextMessage("a"), nil)
+				_, err := c.Messaging.Send(t.Context(), "17841400000000001", "u1", message.Text("a"), nil)
 				require.NoError(t, err)
 			}
 			ts := s.times()
@@ -761,9 +762,9 @@ func TestSharedMemoryStoreSharesBlocksAndPacing(t *testing.T) {
 		t0 := time.Now()
 		const b = "17841400000000002" // a is blocked for 3 minutes
 		for range 2 {
-			_, err = c3.Messaging.Send(t.Context(), b, "u", instagram.TextMessage("a"), nil)
+			_, err = c3.Messaging.Send(t.Context(), b, "u", message.Text("a"), nil)
 			require.NoError(t, err)
-			_, err = c4.Messaging.Send(t.Context(), b, "u", instagram.TextMessage("b"), nil)
+			_, err = c4.Messaging.Send(t.Context(), b, "u", message.Text("b"), nil)
 			require.NoError(t, err)
 		}
 		iv := spaced(instagram.DefaultMessagingLimits().Send)
@@ -830,9 +831,9 @@ func TestFailingStoreFallsBackToLocalState(t *testing.T) {
 			_, err := c2.Media.Get(ctx, "1790", nil)
 			require.NoError(t, err, "a failing store fails no call")
 		}
-		_, err := c2.Messaging.Send(ctx, "17841400000000001", "u", instagram.TextMessage("a"), nil)
+		_, err := c2.Messaging.Send(ctx, "17841400000000001", "u", message.Text("a"), nil)
 		require.NoError(t, err, "pacing goes on with local slots")
-		_, err = c2.Messaging.Send(ctx, "17841400000000001", "u", instagram.TextMessage("b"), nil)
+		_, err = c2.Messaging.Send(ctx, "17841400000000001", "u", message.Text("b"), nil)
 		requireRefusedBeforeSending(t, err) // the local slot it booked itself holds
 		_, err = c2.Media.Get(ctx, "1791", nil)
 		require.NoError(t, err)

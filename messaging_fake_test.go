@@ -15,6 +15,7 @@ import (
 
 	"github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/message"
 	"github.com/igsdk/instagram/webhook"
 )
 
@@ -53,18 +54,18 @@ func TestMessagingOnFakeServer(t *testing.T) {
 	require.Len(t, page.Data, 1)
 	convID := page.Data[0].ID
 
-	sent := map[string]*instagram.Message{
-		"text":     instagram.TextMessage("Yes, in three colours 🎨"),
-		"image":    instagram.ImageMessage(instagram.ByURL("https://cdn.example.com/tote.jpg")),
-		"saved":    instagram.ImageMessage(instagram.ByAttachmentID("1857777774821032")),
-		"images":   instagram.ImagesMessage(instagram.ByURL("https://cdn.example.com/1.jpg"), instagram.ByURL("https://cdn.example.com/2.jpg")),
-		"audio":    instagram.AudioMessage(instagram.ByURL("https://cdn.example.com/hello.mp3")),
-		"video":    instagram.VideoMessage(instagram.ByURL("https://cdn.example.com/demo.mp4")),
-		"file":     instagram.FileMessage(instagram.ByURL("https://cdn.example.com/sizes.pdf")),
-		"post":     instagram.SharedPostMessage(post.ID),
-		"heart":    instagram.LikeHeartMessage(),
-		"template": instagram.GenericTemplateMessage(instagram.TemplateElement{Title: "Tote", Buttons: []instagram.TemplateButton{instagram.PostbackButton("Buy", "BUY")}}),
-		"quick":    instagram.TextMessage("Which colour?").WithQuickReplies(instagram.TextQuickReply("Blue", "BLUE"), instagram.TextQuickReply("Sand", "SAND")),
+	sent := map[string]*message.Message{
+		"text":     message.Text("Yes, in three colours 🎨"),
+		"image":    message.Image(message.FromURL("https://cdn.example.com/tote.jpg")),
+		"saved":    message.Image(message.FromAttachment("1857777774821032")),
+		"images":   message.Images(message.FromURL("https://cdn.example.com/1.jpg"), message.FromURL("https://cdn.example.com/2.jpg")),
+		"audio":    message.Audio(message.FromURL("https://cdn.example.com/hello.mp3")),
+		"video":    message.Video(message.FromURL("https://cdn.example.com/demo.mp4")),
+		"file":     message.File(message.FromURL("https://cdn.example.com/sizes.pdf")),
+		"post":     message.SharedPost(post.ID),
+		"heart":    message.LikeHeart(),
+		"template": message.GenericTemplate(message.Element{Title: "Tote", Buttons: []message.Button{message.PostbackButton("Buy", "BUY")}}),
+		"quick":    message.Text("Which colour?").WithQuickReplies(message.TextQuickReply("Blue", "BLUE"), message.TextQuickReply("Sand", "SAND")),
 	}
 	order := []string{"text", "image", "saved", "images", "audio", "video", "file", "post", "heart", "template", "quick"}
 	ids := map[string]string{}
@@ -74,7 +75,7 @@ func TestMessagingOnFakeServer(t *testing.T) {
 		assert.Equal(t, ana, res.RecipientID)
 		ids[k] = res.MessageID
 	}
-	res, err := c.Messaging.Send(ctx, "me", ana, instagram.TextMessage("About your question"), &instagram.SendOptions{ReplyTo: in})
+	res, err := c.Messaging.Send(ctx, "me", ana, message.Text("About your question"), &instagram.SendOptions{ReplyTo: in})
 	require.NoError(t, err)
 	ids["reply"] = res.MessageID
 
@@ -170,13 +171,13 @@ func TestMessagingWindowOnFakeServer(t *testing.T) {
 	err = c.Messaging.SendAction(ctx, me, ana, instagram.SenderActionTypingOn)
 	assert.ErrorIs(t, err, instagram.ErrOutsideMessagingWindow)
 
-	_, err = c.Messaging.Send(ctx, me, ana, instagram.TextMessage("an agent here"), &instagram.SendOptions{HumanAgent: true})
+	_, err = c.Messaging.Send(ctx, me, ana, message.Text("an agent here"), &instagram.SendOptions{HumanAgent: true})
 	require.NoError(t, err, "HUMAN_AGENT extends the window to 7 days")
 	msgs, _ := srv.Conversation(ana)
 	assert.True(t, msgs[len(msgs)-1].HumanAgent)
 
 	clock.Advance(6 * 24 * time.Hour)
-	_, err = c.Messaging.Send(ctx, me, ana, instagram.TextMessage("a week later"), &instagram.SendOptions{HumanAgent: true})
+	_, err = c.Messaging.Send(ctx, me, ana, message.Text("a week later"), &instagram.SendOptions{HumanAgent: true})
 	assert.ErrorIs(t, err, instagram.ErrOutsideMessagingWindow)
 
 	srv.SimulateIncomingMessage(ana, "still there?")
@@ -207,7 +208,7 @@ func TestPrivateRepliesOnFakeServer(t *testing.T) {
 	cid := srv.SimulateComment(m.ID, "ben.eats", "How much is it?")
 	ben := srv.ContactID("ben.eats")
 
-	res, err := c.Messaging.PrivateReply(ctx, srv.UserID, cid, instagram.TextMessage("It's 24 EUR, sent you the link"), nil)
+	res, err := c.Messaging.PrivateReply(ctx, srv.UserID, cid, message.Text("It's 24 EUR, sent you the link"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, ben, res.RecipientID)
 	msgs, ok := srv.Conversation(ben)
@@ -216,7 +217,7 @@ func TestPrivateRepliesOnFakeServer(t *testing.T) {
 	assert.Equal(t, "It's 24 EUR, sent you the link", msgs[0].Text)
 	assert.Equal(t, []string{m.Permalink}, msgs[0].Shares, "a private reply links the commented post")
 
-	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, cid, instagram.TextMessage("again"), nil)
+	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, cid, message.Text("again"), nil)
 	var apiErr *instagram.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 10900, apiErr.Code, "one private reply per comment")
@@ -227,12 +228,12 @@ func TestPrivateRepliesOnFakeServer(t *testing.T) {
 
 	old := srv.SimulateComment(m.ID, "cara.daily", "nice")
 	clock.Advance(7*24*time.Hour + time.Minute)
-	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, old, instagram.TextMessage("late"), nil)
+	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, old, message.Text("late"), nil)
 	assert.ErrorIs(t, err, instagram.ErrOutsideMessagingWindow, "7 days after the comment")
 
 	own, err := c.Comments.Create(ctx, m.ID, "our own comment")
 	require.NoError(t, err)
-	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, own.ID, instagram.TextMessage("to myself"), nil)
+	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, own.ID, message.Text("to myself"), nil)
 	assert.ErrorIs(t, err, instagram.ErrValidation)
 }
 
@@ -244,8 +245,8 @@ func TestMessengerProfileOnFakeServer(t *testing.T) {
 		{Locale: "de_DE", CallToActions: []instagram.IceBreaker{{Question: "Wohin liefert ihr?", Payload: "SHIP"}}},
 	}
 	menu := []instagram.PersistentMenu{{Locale: "default", CallToActions: []instagram.MenuItem{
-		{Type: instagram.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
-		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com"},
+		{Type: message.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
+		{Type: message.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com"},
 	}}}
 	require.NoError(t, c.Messaging.SetIceBreakers(ctx, srv.UserID, ib...))
 	require.NoError(t, c.Messaging.SetPersistentMenu(ctx, "me", menu...))
@@ -319,7 +320,7 @@ func TestMessagesReachWebhookHandler(t *testing.T) {
 	ana := srv.ContactID("ana.makes")
 	mid := srv.SimulateMessage(ana, instagramtest.IncomingMessage{Text: "Blue", QuickReplyPayload: "BLUE"})
 	photo := srv.SimulateMessage(ana, instagramtest.IncomingMessage{Attachments: []instagramtest.IncomingAttachment{{Type: "image", URL: "https://cdn.example.com/me.jpg"}}})
-	res, err := c.Messaging.Send(context.Background(), srv.UserID, ana, instagram.TextMessage("Great choice"), &instagram.SendOptions{ReplyTo: mid})
+	res, err := c.Messaging.Send(context.Background(), srv.UserID, ana, message.Text("Great choice"), &instagram.SendOptions{ReplyTo: mid})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -383,7 +384,7 @@ func TestMessagingBurstOnFakeServer(t *testing.T) {
 	})
 	t.Run("25 videos", func(t *testing.T) {
 		burst(t, 25, func(c *instagram.Client, srv *instagramtest.Server, person string) error {
-			_, err := c.Messaging.Send(ctx, srv.UserID, person, instagram.VideoMessage(instagram.ByURL("https://cdn.example.com/v.mp4")), nil)
+			_, err := c.Messaging.Send(ctx, srv.UserID, person, message.Video(message.FromURL("https://cdn.example.com/v.mp4")), nil)
 			return err
 		})
 	})
@@ -424,9 +425,9 @@ func TestFakeServerEnforcesMessagingLimits(t *testing.T) {
 	assert.Equal(t, 1, srv.ThrottledMessagingCalls())
 
 	m := commentableMedia(t, srv)
-	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, srv.SimulateComment(m.ID, "a.b", "1"), instagram.TextMessage("x"), nil)
+	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, srv.SimulateComment(m.ID, "a.b", "1"), message.Text("x"), nil)
 	require.NoError(t, err)
-	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, srv.SimulateComment(m.ID, "c.d", "2"), instagram.TextMessage("x"), nil)
+	_, err = c.Messaging.PrivateReply(ctx, srv.UserID, srv.SimulateComment(m.ID, "c.d", "2"), message.Text("x"), nil)
 	assert.ErrorIs(t, err, instagram.ErrRateLimited)
 
 	// With the client-side limits matching, the client refuses first and

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 )
 
 // rawPost sends a form POST through the client without the SDK's
@@ -26,10 +27,12 @@ func TestContactQuickRepliesRefused(t *testing.T) {
 	ctx := context.Background()
 	ana := srv.ContactID("ana.makes")
 	srv.SimulateIncomingMessage(ana, "Hi")
-	for _, qt := range []instagram.QuickReplyType{instagram.QuickReplyPhoneNumber, instagram.QuickReplyEmail} {
-		msg := instagram.TextMessage("How can we reach you?").WithQuickReplies(instagram.QuickReply{ContentType: qt})
+	//lint:ignore SA1019 the deprecated types are what this test shows refused
+	for _, qt := range []message.QuickReplyType{message.QuickReplyPhoneNumber, message.QuickReplyEmail} {
+		msg := message.Text("How can we reach you?").WithQuickReplies(message.QuickReply{ContentType: qt})
 		err := msg.Validate()
-		require.ErrorIs(t, err, instagram.ErrValidation, qt)
+		var me *message.Error
+		require.ErrorAs(t, err, &me, qt)
 		assert.Contains(t, err.Error(), "2026-10-05")
 		_, err = c.Messaging.Send(ctx, srv.UserID, ana, msg, nil)
 		require.ErrorIs(t, err, instagram.ErrValidation, qt)
@@ -51,17 +54,17 @@ func TestButtonTemplateOnFakeServer(t *testing.T) {
 	ctx := context.Background()
 	ana := srv.ContactID("ana.makes")
 	srv.SimulateIncomingMessage(ana, "Hi")
-	msg := instagram.ButtonTemplateMessage("What would you like to do?",
-		instagram.URLButton("Shop", "https://shop.example.com"), instagram.PostbackButton("Talk to us", "AGENT"))
+	msg := message.ButtonTemplate("What would you like to do?",
+		message.URLButton("Shop", "https://shop.example.com"), message.PostbackButton("Talk to us", "AGENT"))
 	res, err := c.Messaging.Send(ctx, srv.UserID, ana, msg, nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.MessageID)
 
-	for name, bad := range map[string]*instagram.Message{
-		"no text":      instagram.ButtonTemplateMessage("", instagram.PostbackButton("A", "A")),
-		"no buttons":   instagram.ButtonTemplateMessage("Pick"),
-		"four buttons": instagram.ButtonTemplateMessage("Pick", instagram.PostbackButton("A", "A"), instagram.PostbackButton("B", "B"), instagram.PostbackButton("C", "C"), instagram.PostbackButton("D", "D")),
-		"bad button":   instagram.ButtonTemplateMessage("Pick", instagram.URLButton("Shop", "")),
+	for name, bad := range map[string]*message.Message{
+		"no text":      message.ButtonTemplate("", message.PostbackButton("A", "A")),
+		"no buttons":   message.ButtonTemplate("Pick"),
+		"four buttons": message.ButtonTemplate("Pick", message.PostbackButton("A", "A"), message.PostbackButton("B", "B"), message.PostbackButton("C", "C"), message.PostbackButton("D", "D")),
+		"bad button":   message.ButtonTemplate("Pick", message.URLButton("Shop", "")),
 	} {
 		_, err := c.Messaging.Send(ctx, srv.UserID, ana, bad, nil)
 		assert.ErrorIs(t, err, instagram.ErrValidation, name)
@@ -79,10 +82,10 @@ func TestPersistentMenuOptionsPerLogin(t *testing.T) {
 	srv, c := fakeServer(t)
 	ctx := context.Background()
 	composer := []instagram.PersistentMenu{{Locale: "default", ComposerInputDisabled: true, CallToActions: []instagram.MenuItem{
-		{Type: instagram.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
+		{Type: message.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
 	}}}
 	ratio := []instagram.PersistentMenu{{CallToActions: []instagram.MenuItem{
-		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com", WebviewHeightRatio: "tall"},
+		{Type: message.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com", WebviewHeightRatio: "tall"},
 	}}}
 	for _, m := range [][]instagram.PersistentMenu{composer, ratio} {
 		err := c.Messaging.SetPersistentMenu(ctx, srv.UserID, m...)
@@ -142,16 +145,16 @@ func TestUploadAttachmentThenSendByID(t *testing.T) {
 	ctx := context.Background()
 	ana := srv.ContactID("ana.makes")
 	srv.SimulateIncomingMessage(ana, "Send me the size chart")
-	up, err := c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentImage, "https://cdn.example.com/sizes.png")
+	up, err := c.Messaging.UploadAttachment(ctx, srv.UserID, message.AttachmentImage, "https://cdn.example.com/sizes.png")
 	require.NoError(t, err)
 	require.NotEmpty(t, up.AttachmentID)
-	res, err := c.Messaging.Send(ctx, srv.UserID, ana, instagram.ImageMessage(instagram.ByAttachmentID(up.AttachmentID)), nil)
+	res, err := c.Messaging.Send(ctx, srv.UserID, ana, message.Image(message.FromAttachment(up.AttachmentID)), nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.MessageID)
 
-	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentTemplate, "https://cdn.example.com/x.png")
+	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, message.AttachmentTemplate, "https://cdn.example.com/x.png")
 	assert.ErrorIs(t, err, instagram.ErrValidation)
-	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, instagram.AttachmentImage, "/local/file.png")
+	_, err = c.Messaging.UploadAttachment(ctx, srv.UserID, message.AttachmentImage, "/local/file.png")
 	assert.ErrorIs(t, err, instagram.ErrValidation)
 	// Sent anyway with a bad type, the server refuses it.
 	err = rawPost(t, c, srv.UserID+"/message_attachments", url.Values{"platform": {"instagram"},

@@ -3,10 +3,16 @@ package instagram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/igsdk/instagram/message"
 )
+
+// MaxIceBreakers is the most ice breaker questions per locale.
+const MaxIceBreakers = 4
 
 // IceBreaker is one frequently asked question offered to a person who opens
 // a conversation with the account. Tapping it sends payload to the
@@ -26,11 +32,11 @@ type IceBreakers struct {
 
 // MenuItem is an entry of the persistent menu.
 type MenuItem struct {
-	// Type is ButtonPostback or ButtonWebURL.
-	Type    ButtonType `json:"type"`
-	Title   string     `json:"title"`
-	Payload string     `json:"payload,omitempty"`
-	URL     string     `json:"url,omitempty"`
+	// Type is message.ButtonPostback or message.ButtonWebURL.
+	Type    message.ButtonType `json:"type"`
+	Title   string             `json:"title"`
+	Payload string             `json:"payload,omitempty"`
+	URL     string             `json:"url,omitempty"`
 	// WebviewHeightRatio is compact, tall or full (web_url items). Meta
 	// does not take it with Instagram Login, where SetMessengerProfile
 	// refuses it.
@@ -186,7 +192,11 @@ func (p *MessengerProfile) validate() (*MessengerProfile, error) {
 				return nil, &ValidationError{Field: field + ".call_to_actions", Rule: "must not be empty"}
 			}
 			for j, it := range m.CallToActions {
-				if err := checkButton(fmt.Sprintf("%s.call_to_actions[%d]", field, j), it.Type, it.Title, it.URL, it.Payload); err != nil {
+				if err := (message.Button{Type: it.Type, Title: it.Title, URL: it.URL, Payload: it.Payload}).Validate(); err != nil {
+					var me *message.Error
+					if errors.As(err, &me) {
+						return nil, &ValidationError{Field: fmt.Sprintf("%s.call_to_actions[%d].%s", field, j, me.Field), Rule: me.Rule}
+					}
 					return nil, err
 				}
 			}

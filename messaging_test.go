@@ -11,60 +11,61 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 )
 
 const sendOK = `{"recipient_id":"6543210987654321","message_id":"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx"}`
 
 func TestMessagingSendBodies(t *testing.T) {
 	long := strings.Repeat("Free shipping over 50", 2) // 42 characters: sent as is, Meta truncates
-	tmpl := instagram.TemplateElement{
+	tmpl := message.Element{
 		Title: "Canvas tote", Subtitle: "Natural, 40 cm", ImageURL: "https://cdn.example.com/tote.jpg",
-		DefaultAction: &instagram.TemplateAction{Type: "web_url", URL: "https://shop.example.com/tote"},
-		Buttons: []instagram.TemplateButton{
-			instagram.URLButton("Buy", "https://shop.example.com/tote/buy"),
-			instagram.PostbackButton("Ask us", "ASK_TOTE"),
+		DefaultAction: &message.Action{Type: "web_url", URL: "https://shop.example.com/tote"},
+		Buttons: []message.Button{
+			message.URLButton("Buy", "https://shop.example.com/tote/buy"),
+			message.PostbackButton("Ask us", "ASK_TOTE"),
 		},
 	}
 	for _, tc := range []struct {
 		name string
-		msg  *instagram.Message
+		msg  *message.Message
 		opts *instagram.SendOptions
 		want string
 	}{
-		{"text", instagram.TextMessage("Hello 👋 https://example.com"), nil,
+		{"text", message.Text("Hello 👋 https://example.com"), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"text":"Hello 👋 https://example.com"}}`},
-		{"image by url", instagram.ImageMessage(instagram.ByURL("https://cdn.example.com/a.jpg")), nil,
+		{"image by url", message.Image(message.FromURL("https://cdn.example.com/a.jpg")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"image","payload":{"url":"https://cdn.example.com/a.jpg"}}}}`},
-		{"image by attachment id", instagram.ImageMessage(instagram.ByAttachmentID("1857777774821032")), nil,
+		{"image by attachment id", message.Image(message.FromAttachment("1857777774821032")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"image","payload":{"attachment_id":"1857777774821032"}}}}`},
-		{"audio", instagram.AudioMessage(instagram.ByURL("https://cdn.example.com/a.mp3")), nil,
+		{"audio", message.Audio(message.FromURL("https://cdn.example.com/a.mp3")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"audio","payload":{"url":"https://cdn.example.com/a.mp3"}}}}`},
-		{"video", instagram.VideoMessage(instagram.ByAttachmentID("77")), nil,
+		{"video", message.Video(message.FromAttachment("77")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"video","payload":{"attachment_id":"77"}}}}`},
-		{"file", instagram.FileMessage(instagram.ByURL("https://cdn.example.com/menu.pdf")), nil,
+		{"file", message.File(message.FromURL("https://cdn.example.com/menu.pdf")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"file","payload":{"url":"https://cdn.example.com/menu.pdf"}}}}`},
-		{"several images", instagram.ImagesMessage(instagram.ByURL("https://cdn.example.com/1.jpg"), instagram.ByAttachmentID("2")), nil,
+		{"several images", message.Images(message.FromURL("https://cdn.example.com/1.jpg"), message.FromAttachment("2")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachments":[{"type":"image","payload":{"url":"https://cdn.example.com/1.jpg"}},{"type":"image","payload":{"attachment_id":"2"}}]}}`},
-		{"shared post", instagram.SharedPostMessage("17895695668004550"), nil,
+		{"shared post", message.SharedPost("17895695668004550"), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"MEDIA_SHARE","payload":{"id":"17895695668004550"}}}}`},
-		{"like heart", instagram.LikeHeartMessage(), nil,
+		{"like heart", message.LikeHeart(), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"like_heart"}}}`},
-		{"generic template", instagram.GenericTemplateMessage(tmpl), nil,
+		{"generic template", message.GenericTemplate(tmpl), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[
 				{"title":"Canvas tote","subtitle":"Natural, 40 cm","image_url":"https://cdn.example.com/tote.jpg",
 				 "default_action":{"type":"web_url","url":"https://shop.example.com/tote"},
 				 "buttons":[{"type":"web_url","title":"Buy","url":"https://shop.example.com/tote/buy"},{"type":"postback","title":"Ask us","payload":"ASK_TOTE"}]}]}}}}`},
-		{"quick replies", instagram.TextMessage("Pick a size").WithQuickReplies(
-			instagram.TextQuickReply("Small", "SIZE_S"), instagram.TextQuickReply(long, "SHIP")), nil,
+		{"quick replies", message.Text("Pick a size").WithQuickReplies(
+			message.TextQuickReply("Small", "SIZE_S"), message.TextQuickReply(long, "SHIP")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"text":"Pick a size","quick_replies":[
 				{"content_type":"text","title":"Small","payload":"SIZE_S"},
 				{"content_type":"text","title":"` + long + `","payload":"SHIP"}]}}`},
-		{"button template", instagram.ButtonTemplateMessage("What next?", instagram.URLButton("Shop", "https://shop.example.com"), instagram.PostbackButton("Talk to us", "AGENT")), nil,
+		{"button template", message.ButtonTemplate("What next?", message.URLButton("Shop", "https://shop.example.com"), message.PostbackButton("Talk to us", "AGENT")), nil,
 			`{"recipient":{"id":"6543210987654321"},"message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"What next?",
 				"buttons":[{"type":"web_url","title":"Shop","url":"https://shop.example.com"},{"type":"postback","title":"Talk to us","payload":"AGENT"}]}}}}`},
-		{"reply to", instagram.TextMessage("Yes!"), &instagram.SendOptions{ReplyTo: "m_1"},
+		{"reply to", message.Text("Yes!"), &instagram.SendOptions{ReplyTo: "m_1"},
 			`{"recipient":{"id":"6543210987654321"},"message":{"text":"Yes!"},"reply_to":{"mid":"m_1"}}`},
-		{"human agent", instagram.TextMessage("An agent here"), &instagram.SendOptions{HumanAgent: true},
+		{"human agent", message.Text("An agent here"), &instagram.SendOptions{HumanAgent: true},
 			`{"recipient":{"id":"6543210987654321"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"An agent here"}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,7 +92,7 @@ func TestMessagingActionsAndPrivateReply(t *testing.T) {
 	}
 	require.NoError(t, c.Messaging.React(ctx, "me", "654", "m_9", instagram.ReactionLove))
 	require.NoError(t, c.Messaging.Unreact(ctx, "me", "654", "m_9"))
-	res, err := c.Messaging.PrivateReply(ctx, "me", "17858893269000001", instagram.TextMessage("Thanks! Sent you the details."), nil)
+	res, err := c.Messaging.PrivateReply(ctx, "me", "17858893269000001", message.Text("Thanks! Sent you the details."), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx", res.MessageID)
 	res, err = c.Messaging.SendText(ctx, "me", "654", "plain")
@@ -130,54 +131,54 @@ func TestMessagingValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	euro1000 := strings.Repeat("€", 333) + "a" // 1000 bytes, 334 characters
-	src := instagram.ByURL("https://cdn.example.com/x.jpg")
-	many := func(n int) []instagram.MediaSource {
-		out := make([]instagram.MediaSource, n)
+	src := message.FromURL("https://cdn.example.com/x.jpg")
+	many := func(n int) []message.Source {
+		out := make([]message.Source, n)
 		for i := range out {
 			out[i] = src
 		}
 		return out
 	}
-	qrs := func(n int) []instagram.QuickReply {
-		out := make([]instagram.QuickReply, n)
+	qrs := func(n int) []message.QuickReply {
+		out := make([]message.QuickReply, n)
 		for i := range out {
-			out[i] = instagram.TextQuickReply("opt", "P")
+			out[i] = message.TextQuickReply("opt", "P")
 		}
 		return out
 	}
-	els := func(n int) []instagram.TemplateElement {
-		out := make([]instagram.TemplateElement, n)
+	els := func(n int) []message.Element {
+		out := make([]message.Element, n)
 		for i := range out {
-			out[i] = instagram.TemplateElement{Title: "t"}
+			out[i] = message.Element{Title: "t"}
 		}
 		return out
 	}
 	require.Len(t, euro1000, 1000)
-	require.NoError(t, instagram.TextMessage(euro1000).Validate())
-	require.NoError(t, instagram.ImagesMessage(many(10)...).Validate())
-	require.NoError(t, instagram.TextMessage("x").WithQuickReplies(qrs(13)...).Validate())
-	require.NoError(t, instagram.GenericTemplateMessage(els(10)...).Validate())
+	require.NoError(t, message.Text(euro1000).Validate())
+	require.NoError(t, message.Images(many(10)...).Validate())
+	require.NoError(t, message.Text("x").WithQuickReplies(qrs(13)...).Validate())
+	require.NoError(t, message.GenericTemplate(els(10)...).Validate())
 
-	bad := map[string]*instagram.Message{
-		"message.text":                                 instagram.TextMessage(euro1000 + "€"),
-		"message.text (utf-8)":                         instagram.TextMessage("ok \xff"),
-		"message":                                      instagram.TextMessage(""),
-		"message (two kinds)":                          {Text: "x", Attachment: &instagram.MessageAttachment{Type: instagram.AttachmentLikeHeart}},
-		"message.attachments":                          instagram.ImagesMessage(many(11)...),
-		"message.attachments[0].type":                  {Attachments: []instagram.MessageAttachment{{Type: instagram.AttachmentVideo, Payload: &instagram.AttachmentPayload{URL: "https://x.test/v.mp4"}}}},
-		"message.quick_replies":                        instagram.TextMessage("x").WithQuickReplies(qrs(14)...),
-		"message.quick_replies[0].title":               instagram.TextMessage("x").WithQuickReplies(instagram.TextQuickReply(" ", "P")),
-		"message.quick_replies[0].content_type":        instagram.TextMessage("x").WithQuickReplies(instagram.QuickReply{ContentType: "location"}),
-		"message.attachment.payload":                   instagram.ImageMessage(instagram.MediaSource{}),
-		"message.attachment.payload (both)":            instagram.ImageMessage(instagram.MediaSource{URL: "https://x.test/a.jpg", AttachmentID: "1"}),
-		"message.attachment.payload.url":               instagram.FileMessage(instagram.ByURL("ftp://x.test/a.pdf")),
-		"message.attachment.payload.id":                instagram.SharedPostMessage(""),
-		"message.attachment.type":                      {Attachment: &instagram.MessageAttachment{Type: "sticker"}},
-		"message.attachment.payload.elements":          instagram.GenericTemplateMessage(els(11)...),
-		"message.attachment.payload.elements[0].title": instagram.GenericTemplateMessage(instagram.TemplateElement{}),
-		"message.attachment.payload.elements[0].buttons": instagram.GenericTemplateMessage(instagram.TemplateElement{Title: "t", Buttons: []instagram.TemplateButton{
-			instagram.PostbackButton("a", "1"), instagram.PostbackButton("b", "2"), instagram.PostbackButton("c", "3"), instagram.PostbackButton("d", "4")}}),
-		"message.attachment.payload.elements[0].buttons[0].url": instagram.GenericTemplateMessage(instagram.TemplateElement{Title: "t", Buttons: []instagram.TemplateButton{instagram.URLButton("a", "")}}),
+	bad := map[string]*message.Message{
+		"message.text":                                 message.Text(euro1000 + "€"),
+		"message.text (utf-8)":                         message.Text("ok \xff"),
+		"message":                                      message.Text(""),
+		"message (two kinds)":                          {Text: "x", Attachment: &message.Attachment{Type: message.AttachmentLikeHeart}},
+		"message.attachments":                          message.Images(many(11)...),
+		"message.attachments[0].type":                  {Attachments: []message.Attachment{{Type: message.AttachmentVideo, Payload: &message.Payload{URL: "https://x.test/v.mp4"}}}},
+		"message.quick_replies":                        message.Text("x").WithQuickReplies(qrs(14)...),
+		"message.quick_replies[0].title":               message.Text("x").WithQuickReplies(message.TextQuickReply(" ", "P")),
+		"message.quick_replies[0].content_type":        message.Text("x").WithQuickReplies(message.QuickReply{ContentType: "location"}),
+		"message.attachment.payload":                   message.Image(message.Source{}),
+		"message.attachment.payload (both)":            message.Image(message.Source{URL: "https://x.test/a.jpg", AttachmentID: "1"}),
+		"message.attachment.payload.url":               message.File(message.FromURL("ftp://x.test/a.pdf")),
+		"message.attachment.payload.id":                message.SharedPost(""),
+		"message.attachment.type":                      {Attachment: &message.Attachment{Type: "sticker"}},
+		"message.attachment.payload.elements":          message.GenericTemplate(els(11)...),
+		"message.attachment.payload.elements[0].title": message.GenericTemplate(message.Element{}),
+		"message.attachment.payload.elements[0].buttons": message.GenericTemplate(message.Element{Title: "t", Buttons: []message.Button{
+			message.PostbackButton("a", "1"), message.PostbackButton("b", "2"), message.PostbackButton("c", "3"), message.PostbackButton("d", "4")}}),
+		"message.attachment.payload.elements[0].buttons[0].url": message.GenericTemplate(message.Element{Title: "t", Buttons: []message.Button{message.URLButton("a", "")}}),
 		"message (nil)": nil,
 	}
 	for name, m := range bad {
@@ -192,10 +193,10 @@ func TestMessagingValidation(t *testing.T) {
 	}
 
 	others := []error{
-		func() error { _, err := c.Messaging.Send(ctx, "", "654", instagram.TextMessage("x"), nil); return err }(),
-		func() error { _, err := c.Messaging.Send(ctx, "me", "", instagram.TextMessage("x"), nil); return err }(),
+		func() error { _, err := c.Messaging.Send(ctx, "", "654", message.Text("x"), nil); return err }(),
+		func() error { _, err := c.Messaging.Send(ctx, "me", "", message.Text("x"), nil); return err }(),
 		func() error {
-			_, err := c.Messaging.PrivateReply(ctx, "me", "", instagram.TextMessage("x"), nil)
+			_, err := c.Messaging.PrivateReply(ctx, "me", "", message.Text("x"), nil)
 			return err
 		}(),
 		c.Messaging.SendAction(ctx, "me", "654", "wave"),
@@ -212,7 +213,7 @@ func TestMessagingValidation(t *testing.T) {
 		c.Messaging.SetIceBreakers(ctx, "me", instagram.IceBreakers{Locale: "en_GB", CallToActions: []instagram.IceBreaker{{Question: "q", Payload: "p"}}}),
 		c.Messaging.SetIceBreakers(ctx, "me", instagram.IceBreakers{CallToActions: []instagram.IceBreaker{{Payload: "p"}}}),
 		c.Messaging.SetIceBreakers(ctx, "me"),
-		c.Messaging.SetPersistentMenu(ctx, "me", instagram.PersistentMenu{CallToActions: []instagram.MenuItem{{Type: instagram.ButtonPostback, Title: "Help"}}}),
+		c.Messaging.SetPersistentMenu(ctx, "me", instagram.PersistentMenu{CallToActions: []instagram.MenuItem{{Type: message.ButtonPostback, Title: "Help"}}}),
 		c.Messaging.SetPersistentMenu(ctx, "me", instagram.PersistentMenu{}),
 		c.Messaging.SetMessengerProfile(ctx, "me", &instagram.MessengerProfile{}),
 		c.Messaging.DeleteMessengerProfile(ctx, "me", "greeting"),
@@ -351,8 +352,8 @@ func TestMessengerProfile(t *testing.T) {
 		instagram.IceBreakers{CallToActions: []instagram.IceBreaker{{Question: "Where do you ship?", Payload: "SHIPPING"}}},
 		instagram.IceBreakers{Locale: "de_DE", CallToActions: []instagram.IceBreaker{{Question: "Wohin liefert ihr?", Payload: "SHIPPING"}}}))
 	require.NoError(t, c.Messaging.SetPersistentMenu(ctx, "me", instagram.PersistentMenu{CallToActions: []instagram.MenuItem{
-		{Type: instagram.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
-		{Type: instagram.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com"},
+		{Type: message.ButtonPostback, Title: "Talk to a person", Payload: "AGENT"},
+		{Type: message.ButtonWebURL, Title: "Shop", URL: "https://shop.example.com"},
 	}}))
 	require.NoError(t, c.Messaging.DeleteMessengerProfile(ctx, "me", instagram.ProfileIceBreakers))
 	require.NoError(t, c.Messaging.DeleteMessengerProfile(ctx, "me"))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/igsdk/instagram/message"
 )
 
 // UserProfile is what the User Profile API tells about a person who
@@ -39,22 +41,22 @@ func (s *MessagingService) UserProfile(ctx context.Context, igsid string, opts *
 
 // AttachmentUpload is the answer of UploadAttachment.
 type AttachmentUpload struct {
-	// AttachmentID is sent with ByAttachmentID.
+	// AttachmentID is sent with message.FromAttachment.
 	AttachmentID string `json:"attachment_id"`
 }
 
 // UploadAttachment uploads a media once (Attachment Upload API) so that
-// it can be sent many times with ByAttachmentID. t is AttachmentImage,
+// it can be sent many times with message.FromAttachment. t is message.AttachmentImage,
 // AttachmentVideo, AttachmentAudio or AttachmentFile; mediaURL is the
 // public http(s) address Meta fetches it from.
 //
 // Meta API: POST /{ig-user-id}/message_attachments
-func (s *MessagingService) UploadAttachment(ctx context.Context, accountID string, t AttachmentType, mediaURL string) (*AttachmentUpload, error) {
+func (s *MessagingService) UploadAttachment(ctx context.Context, accountID string, t message.AttachmentType, mediaURL string) (*AttachmentUpload, error) {
 	if err := checkID("account id", accountID); err != nil {
 		return nil, err
 	}
 	switch t {
-	case AttachmentImage, AttachmentVideo, AttachmentAudio, AttachmentFile:
+	case message.AttachmentImage, message.AttachmentVideo, message.AttachmentAudio, message.AttachmentFile:
 	default:
 		return nil, &ValidationError{Field: "type", Rule: "must be image, video, audio or file"}
 	}
@@ -66,7 +68,7 @@ func (s *MessagingService) UploadAttachment(ctx context.Context, accountID strin
 		Platform string `json:"platform"`
 		Message  struct {
 			Attachment struct {
-				Type    AttachmentType `json:"type"`
+				Type    message.AttachmentType `json:"type"`
 				Payload struct {
 					URL        string `json:"url"`
 					IsReusable bool   `json:"is_reusable"`

@@ -18,6 +18,7 @@ import (
 
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/message"
 	"github.com/stretchr/testify/require"
 )
 
@@ -385,7 +386,7 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	"MessagingService.PrivateReply": func(ctx context.Context, e *metaEnv) func() error {
 		id := e.s.SimulateComment(e.media, "ana.makes", "price?")
 		return func() error {
-			_, err := e.ig.Messaging.PrivateReply(ctx, e.user, id, &instagram.Message{Text: "Sent you the price"}, nil)
+			_, err := e.ig.Messaging.PrivateReply(ctx, e.user, id, &message.Message{Text: "Sent you the price"}, nil)
 			return err
 		}
 	},
@@ -395,7 +396,7 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	},
 	"MessagingService.Send": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error {
-			_, err := e.ig.Messaging.Send(ctx, e.user, e.contact, &instagram.Message{Text: "Hello"}, nil)
+			_, err := e.ig.Messaging.Send(ctx, e.user, e.contact, &message.Message{Text: "Hello"}, nil)
 			return err
 		}
 	},
@@ -410,7 +411,7 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 	},
 	"MessagingService.UploadAttachment": func(ctx context.Context, e *metaEnv) func() error {
 		return func() error {
-			_, err := e.ig.Messaging.UploadAttachment(ctx, e.user, instagram.AttachmentImage, "https://cdn.example.com/a.jpg")
+			_, err := e.ig.Messaging.UploadAttachment(ctx, e.user, message.AttachmentImage, "https://cdn.example.com/a.jpg")
 			return err
 		}
 	},

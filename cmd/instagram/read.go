@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 )
 
 var (
@@ -340,7 +341,7 @@ message to the account.`,
 			if err != nil {
 				return err
 			}
-			r, err := c.Messaging.Send(cmd.Context(), id, argv[0], instagram.TextMessage(argv[1]), nil)
+			r, err := c.Messaging.Send(cmd.Context(), id, argv[0], message.Text(argv[1]), nil)
 			if err != nil {
 				return err
 			}

@@ -44,6 +44,7 @@ import (
 	instagram "github.com/igsdk/instagram"
 	"github.com/igsdk/instagram/examples/internal/webhookserve"
 	"github.com/igsdk/instagram/instagramtest"
+	"github.com/igsdk/instagram/message"
 	"github.com/igsdk/instagram/webhook"
 )
 
@@ -131,33 +132,33 @@ const (
 )
 
 // menu is the set of quick replies offered with general answers.
-func menu() []instagram.QuickReply {
-	return []instagram.QuickReply{
-		instagram.TextQuickReply("Opening hours", payloadHours),
-		instagram.TextQuickReply("Shipping", payloadShipping),
-		instagram.TextQuickReply("Talk to a person", payloadAgent),
+func menu() []message.QuickReply {
+	return []message.QuickReply{
+		message.TextQuickReply("Opening hours", payloadHours),
+		message.TextQuickReply("Shipping", payloadShipping),
+		message.TextQuickReply("Talk to a person", payloadAgent),
 	}
 }
 
 // answerFor picks the answer to a message (its text, and the payload of a
 // tapped quick reply or ice breaker); handover says the person asked for a
 // human.
-func answerFor(text, payload string) (msg *instagram.Message, handover bool) {
+func answerFor(text, payload string) (msg *message.Message, handover bool) {
 	ws := words(text)
 	has := func(keys ...string) bool {
 		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(keys, w) })
 	}
 	switch {
 	case payload == payloadAgent || has("person", "human", "agent", "someone"):
-		return instagram.TextMessage("Got it! Someone from our team will answer you here within a day."), true
+		return message.Text("Got it! Someone from our team will answer you here within a day."), true
 	case payload == payloadHours || has("open", "hours", "opening", "sunday", "today"):
-		return instagram.TextMessage("We're open Tuesday to Sunday, 9:00 to 18:00."), false
+		return message.Text("We're open Tuesday to Sunday, 9:00 to 18:00."), false
 	case payload == payloadShipping || has("ship", "shipping", "delivery", "deliver"):
-		return instagram.TextMessage("We ship worldwide in 3 to 5 working days, free over 50 EUR."), false
+		return message.Text("We ship worldwide in 3 to 5 working days, free over 50 EUR."), false
 	case has("price", "much", "cost", "costs"):
-		return instagram.TextMessage("Prices are on each product page: tap the link in our bio. Anything else?").WithQuickReplies(menu()...), false
+		return message.Text("Prices are on each product page: tap the link in our bio. Anything else?").WithQuickReplies(menu()...), false
 	}
-	return instagram.TextMessage("Thanks for your message! Pick a topic or write your question:").WithQuickReplies(menu()...), false
+	return message.Text("Thanks for your message! Pick a topic or write your question:").WithQuickReplies(menu()...), false
 }
 
 // words splits text into lower-case words of letters and digits.
