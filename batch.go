@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,9 +11,6 @@ import (
 	"strings"
 	"sync"
 )
-
-// MaxBatchSize is the most operations Meta accepts in one batch request.
-const MaxBatchSize = 50
 
 // batchConcurrency bounds how many batch chunks, or single requests in the
 // fallback, are in flight at once.
@@ -56,11 +52,6 @@ type BatchResult struct {
 	// the fallback request.
 	Err error
 }
-
-// ErrBatchIncomplete reports a batch operation that Meta did not complete
-// (it answered null for it, which happens when the batch times out). The
-// operation may be sent again.
-var ErrBatchIncomplete = errors.New("instagram: batch operation not completed")
 
 // Decode unmarshals the operation's answer into v, or returns its error.
 func (r BatchResult) Decode(v any) error {

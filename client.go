@@ -34,9 +34,40 @@ import (
 // Version is the version of this SDK, sent in the default User-Agent.
 const Version = "0.1.0"
 
-// DefaultAPIVersion is the Graph API version used when WithAPIVersion is not
-// given. It is the version Meta's Instagram documentation uses.
-const DefaultAPIVersion = "v25.0"
+// Defaults of the client and its calls; each is one option or field away.
+const (
+	// DefaultAPIVersion is the Graph API version used when WithAPIVersion is not
+	// given. It is the version Meta's Instagram documentation uses.
+	DefaultAPIVersion = "v25.0"
+
+	// DefaultMaxResponseBytes caps a successful answer the client reads, unless
+	// WithMaxResponseBytes says otherwise.
+	DefaultMaxResponseBytes = 64 << 20
+
+	// DefaultReadIdleTimeout bounds how long the client waits for the next byte
+	// of an answer's body: a body that stalls longer fails the call, even under
+	// a context without deadline.
+	DefaultReadIdleTimeout = 2 * time.Minute
+
+	// DefaultMaxDownload is the size cap of Download when DownloadOptions gives
+	// none: 1 GiB, above the largest video Instagram accepts for a reel.
+	DefaultMaxDownload = 1 << 30
+
+	// DefaultMaxPages is how many pages one iteration over an edge fetches at
+	// most, unless WithMaxPages says otherwise. At Meta's usual page sizes it is
+	// tens of thousands of items; an iteration that reaches it ends with an
+	// error matching ErrPageLimit.
+	DefaultMaxPages = 1000
+
+	// DefaultPublishLease is the lease a journaled publish holds on its key,
+	// renewed at each step. A worker that dies loses it after this long and
+	// ResumePublishes may then finish its publish.
+	DefaultPublishLease = 2 * time.Minute
+
+	// DefaultProgressInterval is how often an upload progress callback is called
+	// when WithUploadProgress is given no interval.
+	DefaultProgressInterval = 200 * time.Millisecond
+)
 
 // Base URLs of the two Graph hosts and of the resumable upload host.
 const (

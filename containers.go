@@ -299,8 +299,8 @@ type ContainerOptions struct {
 	PublishExtras
 }
 
-// Limits Meta puts on container parameters, checked before any call (the
-// product tag limit is MaxProductTags).
+// Limits Meta documents, checked before any call: container parameters,
+// batch size, ice breakers and product tags.
 const (
 	// MaxCaptionLength is the most characters (code points) of a caption.
 	MaxCaptionLength = 2200
@@ -315,6 +315,15 @@ const (
 	MaxCarouselItems = 10
 	// MaxCollaborators is the most accounts invited to co-author a media.
 	MaxCollaborators = 3
+
+	// MaxBatchSize is the most operations Meta accepts in one batch request.
+	MaxBatchSize = 50
+
+	// MaxIceBreakers is the most ice breaker questions per locale.
+	MaxIceBreakers = 4
+
+	// MaxProductTags is the most product tags one image or video may carry.
+	MaxProductTags = 5
 )
 
 // containerBody is the JSON body of POST /{ig-user-id}/media.

@@ -20,23 +20,8 @@ import (
 	"time"
 )
 
-// DefaultMaxResponseBytes caps a successful answer the client reads, unless
-// WithMaxResponseBytes says otherwise.
-const DefaultMaxResponseBytes = 64 << 20
-
 // maxTokenResponseBytes caps token answers, as golang.org/x/oauth2 does.
 const maxTokenResponseBytes = 1 << 20
-
-// DefaultReadIdleTimeout bounds how long the client waits for the next byte
-// of an answer's body: a body that stalls longer fails the call, even under
-// a context without deadline.
-const DefaultReadIdleTimeout = 2 * time.Minute
-
-// ErrRedirect is matched by the error of a call that Meta's answer (or a
-// proxy's) redirected to another host while it carried credentials: the
-// client refuses to follow, so the token, app secret or code never reach
-// that host.
-var ErrRedirect = errors.New("instagram: refused to follow a redirect to another host with credentials")
 
 // request is everything the pipeline needs to make one call.
 type request struct {

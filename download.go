@@ -11,10 +11,6 @@ import (
 	"strings"
 )
 
-// DefaultMaxDownload is the size cap of Download when DownloadOptions gives
-// none: 1 GiB, above the largest video Instagram accepts for a reel.
-const DefaultMaxDownload = 1 << 30
-
 // Download failures, matched with errors.Is on a *DownloadError.
 var (
 	// ErrURLExpired: the CDN refused a signed media URL (HTTP 403, often

@@ -57,6 +57,52 @@ var (
 	ErrSpamRestricted = errors.New("instagram: activity restricted as spam")
 )
 
+// Errors of the SDK's own safeguards: paging, batches, redirects, token
+// files, the publish journal and uploads.
+var (
+	// ErrBatchIncomplete reports a batch operation that Meta did not complete
+	// (it answered null for it, which happens when the batch times out). The
+	// operation may be sent again.
+	ErrBatchIncomplete = errors.New("instagram: batch operation not completed")
+
+	// ErrRedirect is matched by the error of a call that Meta's answer (or a
+	// proxy's) redirected to another host while it carried credentials: the
+	// client refuses to follow, so the token, app secret or code never reach
+	// that host.
+	ErrRedirect = errors.New("instagram: refused to follow a redirect to another host with credentials")
+
+	// ErrCorruptTokenFile is matched by the error of FileTokenStore.Load when
+	// the file exists but does not hold a token (truncated, not JSON, no
+	// access token). The message never quotes the file.
+	ErrCorruptTokenFile = errors.New("instagram: FileTokenStore: the file does not hold a token")
+
+	// ErrLeaseLost is returned by PublishJournal.Put when the holder's lease
+	// on the key lapsed and another holder took it.
+	ErrLeaseLost = errors.New("instagram: publish journal lease lost")
+
+	// ErrPublishInProgress is returned by a journaled publish whose key is
+	// leased by another live worker: that worker is publishing it.
+	ErrPublishInProgress = errors.New("instagram: publish key in progress elsewhere")
+
+	// ErrPageLimit is yielded by an iterator that reached its page cap
+	// (DefaultMaxPages or WithMaxPages) before the last page.
+	ErrPageLimit = errors.New("instagram: iteration reached its page limit")
+
+	// ErrPageCycle is yielded by an iterator whose server gave a cursor or next
+	// link it had already followed: the edge would loop forever.
+	ErrPageCycle = errors.New("instagram: paging cursor repeated")
+
+	// ErrNotConfirmed is returned by a write whose answer did not say
+	// {"success": true}: Meta answered 2xx, but the change may not have been
+	// made. It is not a Meta error envelope (no code, no subcode); read the
+	// object back to see its state.
+	ErrNotConfirmed = fmt.Errorf("instagram: the API did not confirm success")
+
+	// ErrUploadInterrupted: a resumable upload broke off and the source cannot
+	// be repositioned to where the server stands. See UploadInterruptedError.
+	ErrUploadInterrupted = errors.New("instagram: upload interrupted")
+)
+
 // Error is an error answer from the Graph API, decoded from Meta's envelope
 // {"error": {...}}. Answers that are not in that shape (an HTML page from a
 // proxy, an empty 502, the OAuth hosts' flat shape) are turned into an Error

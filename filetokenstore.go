@@ -11,11 +11,6 @@ import (
 	"time"
 )
 
-// ErrCorruptTokenFile is matched by the error of FileTokenStore.Load when
-// the file exists but does not hold a token (truncated, not JSON, no
-// access token). The message never quotes the file.
-var ErrCorruptTokenFile = errors.New("instagram: FileTokenStore: the file does not hold a token")
-
 // FileTokenStore keeps a token as JSON in a file readable by its owner only
 // (mode 0600), shared safely by the processes of one machine:
 //

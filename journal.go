@@ -3,7 +3,6 @@ package instagram
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -31,10 +30,6 @@ const (
 
 // Final reports whether the state is Done or Failed.
 func (s PublishState) Final() bool { return s == PublishDone || s == PublishFailed }
-
-// ErrLeaseLost is returned by PublishJournal.Put when the holder's lease
-// on the key lapsed and another holder took it.
-var ErrLeaseLost = errors.New("instagram: publish journal lease lost")
 
 // PublishRecord is the journal entry of one publish, keyed by the caller's
 // publish key.
@@ -78,15 +73,6 @@ type PublishJournal interface {
 	// Failed and whose lease lapsed. One round trip.
 	Pending(ctx context.Context, limit int) ([]PublishRecord, error)
 }
-
-// ErrPublishInProgress is returned by a journaled publish whose key is
-// leased by another live worker: that worker is publishing it.
-var ErrPublishInProgress = errors.New("instagram: publish key in progress elsewhere")
-
-// DefaultPublishLease is the lease a journaled publish holds on its key,
-// renewed at each step. A worker that dies loses it after this long and
-// ResumePublishes may then finish its publish.
-const DefaultPublishLease = 2 * time.Minute
 
 // MemoryPublishJournal is a PublishJournal for one process. The zero
 // value is not usable: call NewMemoryPublishJournal.

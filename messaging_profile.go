@@ -11,9 +11,6 @@ import (
 	"github.com/igsdk/instagram/message"
 )
 
-// MaxIceBreakers is the most ice breaker questions per locale.
-const MaxIceBreakers = 4
-
 // IceBreaker is one frequently asked question offered to a person who opens
 // a conversation with the account. Tapping it sends payload to the
 // messaging_postbacks webhook.

@@ -2,7 +2,6 @@ package instagram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -81,20 +80,6 @@ func listPage[T any](ctx context.Context, c *Client, path string, q any) (*Page[
 	}
 	return page, nil
 }
-
-// DefaultMaxPages is how many pages one iteration over an edge fetches at
-// most, unless WithMaxPages says otherwise. At Meta's usual page sizes it is
-// tens of thousands of items; an iteration that reaches it ends with an
-// error matching ErrPageLimit.
-const DefaultMaxPages = 1000
-
-// ErrPageLimit is yielded by an iterator that reached its page cap
-// (DefaultMaxPages or WithMaxPages) before the last page.
-var ErrPageLimit = errors.New("instagram: iteration reached its page limit")
-
-// ErrPageCycle is yielded by an iterator whose server gave a cursor or next
-// link it had already followed: the edge would loop forever.
-var ErrPageCycle = errors.New("instagram: paging cursor repeated")
 
 // WithMaxPages caps the pages one iteration over an edge fetches (default
 // DefaultMaxPages). n must be positive.

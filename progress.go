@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// DefaultProgressInterval is how often an upload progress callback is called
-// when WithUploadProgress is given no interval.
-const DefaultProgressInterval = 200 * time.Millisecond
-
 // UploadProgressFunc receives how many bytes of a resumable upload the
 // transfer has sent so far and the file's total size. It is called from a
 // separate goroutine at most once per interval while bytes move, and once

@@ -227,9 +227,6 @@ func (t ProductTagInput) MarshalJSON() ([]byte, error) {
 	}{t.ProductID})
 }
 
-// MaxProductTags is the most product tags one image or video may carry.
-const MaxProductTags = 5
-
 const productTagFields = "product_id,merchant_id,name,price_string,stripped_price_string,stripped_sale_price_string,image_url,review_status,is_checkout,x,y"
 
 // ProductTags lists the products tagged on a media (for a carousel, on its

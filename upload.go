@@ -27,10 +27,6 @@ import (
 // request: host the video at a public HTTPS address and pass it as
 // VideoSource.URL (video_url) instead.
 
-// ErrUploadInterrupted: a resumable upload broke off and the source cannot
-// be repositioned to where the server stands. See UploadInterruptedError.
-var ErrUploadInterrupted = errors.New("instagram: upload interrupted")
-
 // UploadInterruptedError reports an upload that broke off at Offset and
 // could not continue because its source is neither an io.Seeker nor an
 // io.ReaderAt. Open the source again at Offset and call UploadVideoAt.
