@@ -111,7 +111,7 @@ type SubscribedApp struct {
 // (or "me"); with Facebook Login, the linked Page, called with a Page token.
 //
 // Meta API: GET /{ig-user-id}/subscribed_apps
-// Meta API: POST /{page-id}/subscribed_apps
+// Meta API: GET /{page-id}/subscribed_apps
 func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) ([]SubscribedApp, error) {
 	if err := checkID("accountID", accountID); err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (s *WebhooksService) SubscribedApps(ctx context.Context, accountID string) 
 // ErrValidation on Facebook Login: set them with SubscribeApp. See
 // WebhooksService for the two steps.
 //
-// Meta API: GET /{ig-user-id}/subscribed_apps
+// Meta API: POST /{ig-user-id}/subscribed_apps
 // Meta API: POST /{page-id}/subscribed_apps
 func (s *WebhooksService) Subscribe(ctx context.Context, accountID string, fields ...string) error {
 	if err := checkID("accountID", accountID); err != nil {
