@@ -101,24 +101,23 @@ const (
 	MetricVideoViews Metric = "video_views"
 )
 
-// removedMetrics maps each removed metric to its replacement.
-var removedMetrics = map[Metric]Metric{
-	MetricProfileViews:                 MetricProfileLinksTaps,
-	MetricWebsiteClicks:                MetricProfileLinksTaps,
-	MetricEmailContacts:                MetricProfileLinksTaps,
-	MetricGetDirectionsClicks:          MetricProfileLinksTaps,
-	MetricPhoneCallClicks:              MetricProfileLinksTaps,
-	MetricTextMessageClicks:            MetricProfileLinksTaps,
-	MetricImpressions:                  MetricViews,
-	MetricPlays:                        MetricViews,
-	MetricClipsReplaysCount:            MetricViews,
-	MetricReelsAggregatedAllPlaysCount: MetricViews,
-	MetricVideoViews:                   MetricViews,
+// replacementOf is the metric to use instead of a removed metric m, and
+// whether m is removed.
+func replacementOf(m Metric) (Metric, bool) {
+	switch m {
+	case MetricProfileViews, MetricWebsiteClicks, MetricEmailContacts,
+		MetricGetDirectionsClicks, MetricPhoneCallClicks, MetricTextMessageClicks:
+		return MetricProfileLinksTaps, true
+	case MetricImpressions, MetricPlays, MetricClipsReplaysCount,
+		MetricReelsAggregatedAllPlaysCount, MetricVideoViews:
+		return MetricViews, true
+	}
+	return "", false
 }
 
 // removedIn is the Graph API version that removed each removed metric.
 func removedIn(m Metric) string {
-	if r := removedMetrics[m]; r == MetricProfileLinksTaps {
+	if r, _ := replacementOf(m); r == MetricProfileLinksTaps {
 		return "v21.0"
 	}
 	return "v22.0"
@@ -127,8 +126,7 @@ func removedIn(m Metric) string {
 // Removed reports whether Meta no longer serves m, and the metric to use
 // instead.
 func (m Metric) Removed() (replacement Metric, removed bool) {
-	r, ok := removedMetrics[m]
-	return r, ok
+	return replacementOf(m)
 }
 
 // Period is the aggregation period of a metric.
@@ -204,34 +202,33 @@ const (
 	TimeframePrevMonth Timeframe = "prev_month"
 )
 
-// retiredTimeframes are the timeframes the audience demographic metrics no
-// longer take.
-var retiredTimeframes = map[Timeframe]bool{
-	TimeframeLast14Days: true,
-	TimeframeLast30Days: true,
-	TimeframeLast90Days: true,
-	TimeframePrevMonth:  true,
+// retiredTimeframe reports whether the audience demographic metrics no
+// longer take t.
+func retiredTimeframe(t Timeframe) bool {
+	switch t {
+	case TimeframeLast14Days, TimeframeLast30Days, TimeframeLast90Days, TimeframePrevMonth:
+		return true
+	}
+	return false
 }
 
-// audienceMetrics are the demographic metrics that take only this_week and
-// this_month.
-var audienceMetrics = map[Metric]bool{
-	MetricEngagedAudienceDemographics: true,
-	MetricReachedAudienceDemographics: true,
+// audienceMetric reports whether m is a demographic metric that takes only
+// this_week and this_month.
+func audienceMetric(m Metric) bool {
+	return m == MetricEngagedAudienceDemographics || m == MetricReachedAudienceDemographics
 }
 
-// seriesOnlyMetrics are the account metrics Meta serves only as a time
-// series; every other account metric except reach is total-value only.
-var seriesOnlyMetrics = map[Metric]bool{
-	MetricFollowerCount:   true,
-	MetricOnlineFollowers: true,
+// seriesOnlyMetric reports whether Meta serves the account metric m only
+// as a time series; every other account metric except reach is
+// total-value only.
+func seriesOnlyMetric(m Metric) bool {
+	return m == MetricFollowerCount || m == MetricOnlineFollowers
 }
 
-// demographicMetrics need period=lifetime and a timeframe.
-var demographicMetrics = map[Metric]bool{
-	MetricFollowerDemographics:        true,
-	MetricEngagedAudienceDemographics: true,
-	MetricReachedAudienceDemographics: true,
+// demographicMetric reports whether m needs period=lifetime and a
+// timeframe.
+func demographicMetric(m Metric) bool {
+	return m == MetricFollowerDemographics || audienceMetric(m)
 }
 
 // AccountInsightsOptions chooses the account metrics to read.
@@ -535,7 +532,7 @@ func checkMetrics(ms []Metric) error {
 		if strings.TrimSpace(string(m)) == "" || strings.Contains(string(m), ",") {
 			return &ValidationError{Field: "metric", Rule: fmt.Sprintf("%q is not a metric name", m)}
 		}
-		if r, ok := removedMetrics[m]; ok {
+		if r, ok := replacementOf(m); ok {
 			return &ValidationError{Field: "metric", Rule: fmt.Sprintf("%s was removed in Graph API %s and on every version since; use %s", m, removedIn(m), r)}
 		}
 	}
@@ -562,7 +559,7 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 	o := *opts
 	demographic := 0
 	for _, m := range o.Metrics {
-		if demographicMetrics[m] {
+		if demographicMetric(m) {
 			demographic++
 		}
 	}
@@ -570,9 +567,9 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 		if o.Timeframe == "" {
 			return nil, &ValidationError{Field: "timeframe", Rule: "required by demographic metrics"}
 		}
-		if retiredTimeframes[o.Timeframe] {
+		if retiredTimeframe(o.Timeframe) {
 			for _, m := range o.Metrics {
-				if audienceMetrics[m] {
+				if audienceMetric(m) {
 					return nil, &ValidationError{Field: "timeframe", Rule: fmt.Sprintf("%s is retired for %s since 2024-08-19; use this_week or this_month", o.Timeframe, m)}
 				}
 			}
@@ -593,7 +590,7 @@ func (s *InsightsService) Account(ctx context.Context, userID string, opts *Acco
 	if o.MetricType == "" {
 		series := 0
 		for _, m := range o.Metrics {
-			if seriesOnlyMetrics[m] {
+			if seriesOnlyMetric(m) {
 				series++
 			}
 		}

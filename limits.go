@@ -199,7 +199,20 @@ const (
 	limitLivePrivateReply
 )
 
-var msgCategoryNames = [...]string{"conversations", "send", "send_media", "private_replies", "live_private_replies"}
+// name is the category's part of a pacing key.
+func (c msgCategory) name() string {
+	switch c {
+	case limitConversations:
+		return "conversations"
+	case limitSend:
+		return "send"
+	case limitSendMedia:
+		return "send_media"
+	case limitPrivateReply:
+		return "private_replies"
+	}
+	return "live_private_replies"
+}
 
 func (l *MessagingLimits) of(c msgCategory) MessagingLimit {
 	switch c {
@@ -374,7 +387,7 @@ func (l *limiter) pace(ctx context.Context, cat msgCategory, account string) err
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = min(maxWait, max(time.Until(dl), 0))
 	}
-	key := "msg:" + account + ":" + msgCategoryNames[cat]
+	key := "msg:" + account + ":" + cat.name()
 	now := l.now()
 	wait, ok, err := l.store.Reserve(ctx, key, iv, maxWait, now)
 	if err != nil && l.store != LimitStore(l.local) {

@@ -36,7 +36,9 @@ func (p *Page[T]) HasNext() bool { return p != nil && p.Paging.Next != "" }
 
 // secretQueryKeys are dropped from a next link before its parameters are
 // reused.
-var secretQueryKeys = []string{"access_token", "appsecret_proof", "appsecret_time"}
+func secretQueryKeys() [3]string {
+	return [3]string{"access_token", "appsecret_proof", "appsecret_time"}
+}
 
 // nextQuery returns the query for the page after the one fetched with q, or
 // false at the end. It moves the after cursor when Meta gives one; for time
@@ -60,7 +62,7 @@ func nextQuery(q url.Values, p Paging) (url.Values, bool) {
 		return nil, false
 	}
 	link := u.Query()
-	for _, k := range secretQueryKeys {
+	for _, k := range secretQueryKeys() {
 		link.Del(k)
 	}
 	for k, v := range link {

@@ -63,33 +63,41 @@ const (
 // instagram subscription (SubscribeApp) are delivered for that account.
 const PageFieldFeed = "feed"
 
-// instagramOnlyFields are instagram-object fields with no Page
-// counterpart: a Page's subscribed_apps refuses them.
-var instagramOnlyFields = map[string]bool{
-	FieldComments: true, FieldLiveComments: true, FieldMentions: true, FieldStoryInsights: true,
+// instagramOnlyField reports whether f is an instagram-object field with
+// no Page counterpart: a Page's subscribed_apps refuses it.
+func instagramOnlyField(f string) bool {
+	switch f {
+	case FieldComments, FieldLiveComments, FieldMentions, FieldStoryInsights:
+		return true
+	}
+	return false
 }
 
-// pageFieldNames maps instagram-object messaging fields whose Page field is
-// named differently.
-var pageFieldNames = map[string]string{
-	FieldMessagingReferral: "messaging_referrals",
-	FieldMessagingHandover: "messaging_handovers",
-	FieldMessageEdit:       "message_edits",
-	FieldMessagingSeen:     "message_reads",
+// pageFieldName is the Page name of an instagram-object messaging field,
+// where the two differ.
+func pageFieldName(f string) string {
+	switch f {
+	case FieldMessagingReferral:
+		return "messaging_referrals"
+	case FieldMessagingHandover:
+		return "messaging_handovers"
+	case FieldMessageEdit:
+		return "message_edits"
+	case FieldMessagingSeen:
+		return "message_reads"
+	}
+	return f
 }
 
 // pageFields checks and renames fields for a Page's subscribed_apps.
 func pageFields(fields []string) ([]string, error) {
 	out := make([]string, len(fields))
 	for i, f := range fields {
-		if instagramOnlyFields[f] {
+		if instagramOnlyField(f) {
 			return nil, &ValidationError{Field: "fields", Rule: fmt.Sprintf(
 				"%q is a field of the instagram object, which a Page's subscribed_apps refuses: with Facebook Login subscribe the app to it with SubscribeApp (object instagram) and install the app on the Page with Subscribe(pageID, PageFieldFeed)", f)}
 		}
-		if n, ok := pageFieldNames[f]; ok {
-			f = n
-		}
-		out[i] = f
+		out[i] = pageFieldName(f)
 	}
 	return out, nil
 }
