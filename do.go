@@ -206,7 +206,8 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		return nil, errNilContext
 	}
 	req := r.built
-	if req == nil {
+	built := req == nil
+	if built {
 		var err error
 		if req, err = c.build(ctx, r); err != nil {
 			return nil, err
@@ -245,7 +246,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			return resp, werr
 		}
 		var out attemptResult
-		out, err = c.attempt(ctx, req, token, account, maxBody, v)
+		out, err = c.attempt(ctx, req, built && attempt == 1, token, account, maxBody, v)
 		resp = out.resp
 		if resp != nil {
 			resp.Attempts = attempt
@@ -333,14 +334,21 @@ type attemptResult struct {
 
 // attempt sends req once, reads the usage headers of the answer, and
 // decodes it.
-func (c *Client) attempt(ctx context.Context, orig *http.Request, token, account string, maxBody int64, v any) (attemptResult, error) {
-	req := orig.Clone(ctx)
-	if orig.GetBody != nil {
-		body, err := orig.GetBody()
-		if err != nil {
-			return attemptResult{}, fmt.Errorf("instagram: rewinding request body: %w", err)
+//
+// When own is set, req was built for this call and not sent yet: it is sent
+// as it is. Otherwise (a retry, or a request the caller built with
+// NewRequest) a copy is sent, with its body rewound.
+func (c *Client) attempt(ctx context.Context, orig *http.Request, own bool, token, account string, maxBody int64, v any) (attemptResult, error) {
+	req := orig
+	if !own {
+		req = orig.Clone(ctx)
+		if orig.GetBody != nil {
+			body, err := orig.GetBody()
+			if err != nil {
+				return attemptResult{}, fmt.Errorf("instagram: rewinding request body: %w", err)
+			}
+			req.Body = body
 		}
-		req.Body = body
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
