@@ -428,6 +428,29 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 		menu := instagram.PersistentMenu{Locale: "default", CallToActions: []instagram.MenuItem{{Type: "postback", Title: "Help", Payload: "HELP"}}}
 		return func() error { return e.ig.Messaging.SetPersistentMenu(ctx, e.user, menu) }
 	},
+	"MessagingService.WelcomeFlows": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { _, err := e.ig.Messaging.WelcomeFlows(ctx, e.user, nil); return err }
+	},
+	"MessagingService.AllWelcomeFlows": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { return first(e.ig.Messaging.AllWelcomeFlows(ctx, e.user, nil)) }
+	},
+	"MessagingService.WelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error { _, err := e.ig.Messaging.WelcomeFlow(ctx, e.user, id); return err }
+	},
+	"MessagingService.CreateWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { _, err := e.ig.Messaging.CreateWelcomeFlow(ctx, e.user, welcomeSpec()); return err }
+	},
+	"MessagingService.UpdateWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error {
+			return e.ig.Messaging.UpdateWelcomeFlow(ctx, e.user, id, &instagram.WelcomeFlowSpec{Name: "Renamed"})
+		}
+	},
+	"MessagingService.DeleteWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error { return e.ig.Messaging.DeleteWelcomeFlow(ctx, e.user, id) }
+	},
 	"MessagingService.Unreact": func(ctx context.Context, e *metaEnv) func() error {
 		id := e.s.SimulateIncomingMessage(e.contact, "nice")
 		_ = e.ig.Messaging.React(ctx, e.user, e.contact, id, "love")
@@ -623,6 +646,15 @@ func product(ctx context.Context, e *metaEnv) string {
 		return "0"
 	}
 	return string(p.Data[0].ProductID)
+}
+
+// welcomeFlow creates a welcome message flow and returns its id.
+func welcomeFlow(ctx context.Context, e *metaEnv) string {
+	id, err := e.ig.Messaging.CreateWelcomeFlow(ctx, e.user, welcomeSpec())
+	if err != nil {
+		return "0"
+	}
+	return id
 }
 
 // hashtag returns the id of a hashtag.

@@ -240,6 +240,7 @@ var setups = []func(*Server){
 	setupTags,                // tags.go
 	setupUploads,             // upload.go
 	(*Server).setupWebhooks,  // webhooks.go
+	setupWelcomeFlows,        // welcome.go
 }
 
 // NewServer starts a fake Graph API on 127.0.0.1. Close it when done.
