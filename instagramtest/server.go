@@ -230,6 +230,7 @@ var setups = []func(*Server){
 	setupBatch,               // batch.go
 	(*Server).setupComments,  // comments.go
 	setupDiscovery,           // discovery.go
+	setupHandover,            // handover.go
 	setupInsights,            // insights.go
 	setupMediaOps,            // mediaops.go
 	(*Server).setupMessaging, // messaging.go

@@ -55,6 +55,11 @@ const (
 	// EventSeen is a person reading the account's messages
 	// (messaging_seen).
 	EventSeen EventKind = "messaging_seen"
+	// EventHandover is a change of the app in control of a conversation:
+	// control passed to the app, taken from it, or requested of it
+	// (messaging_handover; Facebook Login, where the Page's field is
+	// messaging_handovers).
+	EventHandover EventKind = "messaging_handover"
 	// EventUnknown is any event this SDK has no type for, kept raw.
 	EventUnknown EventKind = "unknown"
 )
@@ -62,7 +67,7 @@ const (
 // Event is one typed event of a webhook delivery: one of
 // *CommentEvent, *MentionEvent, *StoryInsightsEvent, *MessageEvent,
 // *MessageEditEvent, *ReactionEvent, *PostbackEvent, *OptinEvent,
-// *ReferralEvent, *SeenEvent and *UnknownEvent. Switch on its type, or on
+// *ReferralEvent, *SeenEvent, *HandoverEvent and *UnknownEvent. Switch on its type, or on
 // Kind.
 type Event interface {
 	// Kind tells what the event is about.
@@ -300,6 +305,7 @@ type webhookEntry struct {
 var messagingFieldSet = map[string]bool{
 	"messages": true, "message_echoes": true, "message_edit": true, "message_reactions": true,
 	"messaging_postbacks": true, "messaging_optins": true, "messaging_referral": true, "messaging_seen": true,
+	"messaging_handover": true,
 }
 
 // decodeChange types one entry[].changes[] item.
@@ -396,6 +402,17 @@ type messagingItem struct {
 		MID       string   `json:"mid"`
 		Watermark jsonTime `json:"watermark"`
 	} `json:"read"`
+	PassThreadControl    *handoverPayload `json:"pass_thread_control"`
+	TakeThreadControl    *handoverPayload `json:"take_thread_control"`
+	RequestThreadControl *handoverPayload `json:"request_thread_control"`
+}
+
+// handoverPayload is the body of the three thread control items.
+type handoverPayload struct {
+	PreviousOwnerAppID  jsonID `json:"previous_owner_app_id"`
+	NewOwnerAppID       jsonID `json:"new_owner_app_id"`
+	RequestedOwnerAppID jsonID `json:"requested_owner_app_id"`
+	Metadata            string `json:"metadata"`
 }
 
 // decodeMessaging types one messaging item. field is the change field when
@@ -446,6 +463,15 @@ func decodeMessaging(e Entry, field string) Event {
 	case v.Read != nil:
 		set(string(EventSeen))
 		return &SeenEvent{Entry: e, MessagingParties: p, MID: v.Read.MID, Watermark: v.Read.Watermark.Time}
+	case v.PassThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverPass, v.PassThreadControl)
+	case v.TakeThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverTake, v.TakeThreadControl)
+	case v.RequestThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverRequest, v.RequestThreadControl)
 	}
 	set("messaging")
 	return &UnknownEvent{Entry: e}
