@@ -14,9 +14,9 @@ import (
 	"github.com/igsdk/instagram/webhook"
 )
 
-// handoverFake is a fake on a settable clock with a person who wrote to
+// clockedFake is a fake on a settable clock with a person who wrote to
 // the account, and a Page-token client.
-type handoverFake struct {
+type clockedFake struct {
 	srv  *instagramtest.Server
 	page *instagram.Client
 	ana  string
@@ -24,21 +24,21 @@ type handoverFake struct {
 	now  time.Time
 }
 
-func (f *handoverFake) clock() time.Time {
+func (f *clockedFake) clock() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.now
 }
 
-func (f *handoverFake) advance(d time.Duration) {
+func (f *clockedFake) advance(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.now = f.now.Add(d)
 }
 
-func newHandoverFake(t *testing.T) *handoverFake {
+func newClockedFake(t *testing.T) *clockedFake {
 	t.Helper()
-	f := &handoverFake{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
+	f := &clockedFake{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
 	f.srv = instagramtest.NewServer(instagramtest.WithClock(f.clock))
 	t.Cleanup(f.srv.Close)
 	var err error
@@ -79,7 +79,7 @@ func TestThreadControlRefusedOnInstagramLogin(t *testing.T) {
 }
 
 func TestThreadControlDefaultBehavior(t *testing.T) {
-	f := newHandoverFake(t)
+	f := newClockedFake(t)
 	ctx := context.Background()
 	srv, page := f.srv, f.page
 
@@ -135,7 +135,7 @@ func TestThreadControlDefaultBehavior(t *testing.T) {
 }
 
 func TestThreadControlWithConversationRouting(t *testing.T) {
-	f := newHandoverFake(t)
+	f := newClockedFake(t)
 	ctx := context.Background()
 	srv, page := f.srv, f.page
 	const other = "555000111222333"
@@ -162,7 +162,7 @@ func TestThreadControlWithConversationRouting(t *testing.T) {
 }
 
 func TestThreadControlValidation(t *testing.T) {
-	f := newHandoverFake(t)
+	f := newClockedFake(t)
 	ctx := context.Background()
 	srv, page := f.srv, f.page
 	srv.ResetRequests()
@@ -185,7 +185,7 @@ func TestThreadControlValidation(t *testing.T) {
 }
 
 func TestHandoverWebhooks(t *testing.T) {
-	f := newHandoverFake(t)
+	f := newClockedFake(t)
 	ctx := context.Background()
 	srv, page := f.srv, f.page
 	const other = "555000111222333"

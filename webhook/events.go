@@ -118,6 +118,11 @@ type MessagingParties struct {
 	RecipientID string
 	// Timestamp is when the event happened (sent in milliseconds).
 	Timestamp time.Time
+	// IsSelf marks self messaging: the account writing to itself, its
+	// professional side and its own Instagram-scoped id being the two
+	// parties. Meta sets is_self on the messaging item (postbacks) or on
+	// the message (echoes); either sets IsSelf.
+	IsSelf bool
 }
 
 func (p *MessagingParties) parties() *MessagingParties { return p }
@@ -368,6 +373,7 @@ type messagingItem struct {
 		ID string `json:"id"`
 	} `json:"recipient"`
 	Timestamp   jsonTime `json:"timestamp"`
+	IsSelf      bool     `json:"is_self"`
 	Message     *Message `json:"message"`
 	MessageEdit *struct {
 		MID     string `json:"mid"`
@@ -425,7 +431,8 @@ func decodeMessaging(e Entry, field string) Event {
 		}
 		return &UnknownEvent{Entry: e, Err: err}
 	}
-	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp.Time}
+	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp.Time,
+		IsSelf: v.IsSelf || (v.Message != nil && v.Message.IsSelf)}
 	set := func(f string) {
 		if field == "" {
 			e.Field = f

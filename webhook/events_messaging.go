@@ -82,7 +82,8 @@ type Message struct {
 	IsDeleted bool `json:"is_deleted,omitempty"`
 	// IsUnsupported marks a message type the API does not render.
 	IsUnsupported bool `json:"is_unsupported,omitempty"`
-	// IsSelf marks a message the account sent to itself.
+	// IsSelf marks a message of self messaging (the account writing to
+	// itself); MessagingParties.IsSelf is set too.
 	IsSelf bool `json:"is_self,omitempty"`
 }
 
