@@ -147,7 +147,7 @@ type welcomeBody struct {
 	Flow              []welcomeStep     `json:"welcome_message_flow,omitempty"`
 }
 
-// body validates spec and builds the request body; create requires a
+// welcomeBody validates spec and builds the request body; create requires a
 // name and messages and defaults the platforms to instagram.
 func (s *MessagingService) welcomeBody(spec *WelcomeFlowSpec, create bool) (*welcomeBody, error) {
 	if spec == nil {
