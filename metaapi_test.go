@@ -429,6 +429,58 @@ var metaCalls = map[string]func(ctx context.Context, e *metaEnv) func() error{
 		menu := instagram.PersistentMenu{Locale: "default", CallToActions: []instagram.MenuItem{{Type: "postback", Title: "Help", Payload: "HELP"}}}
 		return func() error { return e.ig.Messaging.SetPersistentMenu(ctx, e.user, menu) }
 	},
+	"MessagingService.WelcomeFlows": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { _, err := e.ig.Messaging.WelcomeFlows(ctx, e.user, nil); return err }
+	},
+	"MessagingService.AllWelcomeFlows": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { return first(e.ig.Messaging.AllWelcomeFlows(ctx, e.user, nil)) }
+	},
+	"MessagingService.WelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error { _, err := e.ig.Messaging.WelcomeFlow(ctx, e.user, id); return err }
+	},
+	"MessagingService.CreateWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		return func() error { _, err := e.ig.Messaging.CreateWelcomeFlow(ctx, e.user, welcomeSpec()); return err }
+	},
+	"MessagingService.UpdateWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error {
+			return e.ig.Messaging.UpdateWelcomeFlow(ctx, e.user, id, &instagram.WelcomeFlowSpec{Name: "Renamed"})
+		}
+	},
+	"MessagingService.DeleteWelcomeFlow": func(ctx context.Context, e *metaEnv) func() error {
+		id := welcomeFlow(ctx, e)
+		return func() error { return e.ig.Messaging.DeleteWelcomeFlow(ctx, e.user, id) }
+	},
+	"MessagingService.PassThreadControl": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		return func() error {
+			return p.Messaging.PassThreadControl(ctx, e.s.PageID, e.contact, instagram.InstagramInboxAppID, "to a person")
+		}
+	},
+	"MessagingService.TakeThreadControl": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		e.s.SetConversationRouting(e.s.AppID)
+		return func() error { return p.Messaging.TakeThreadControl(ctx, e.s.PageID, e.contact, "") }
+	},
+	"MessagingService.RequestThreadControl": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		return func() error { return p.Messaging.RequestThreadControl(ctx, e.s.PageID, e.contact, "") }
+	},
+	"MessagingService.ReleaseThreadControl": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		_ = p.Messaging.RequestThreadControl(ctx, e.s.PageID, e.contact, "")
+		return func() error { return p.Messaging.ReleaseThreadControl(ctx, e.s.PageID, e.contact, "") }
+	},
+	"MessagingService.ExtendThreadControl": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		_ = p.Messaging.RequestThreadControl(ctx, e.s.PageID, e.contact, "")
+		return func() error { return p.Messaging.ExtendThreadControl(ctx, e.s.PageID, e.contact, 48*time.Hour) }
+	},
+	"MessagingService.ThreadOwner": func(ctx context.Context, e *metaEnv) func() error {
+		p := pageClient(e)
+		return func() error { _, err := p.Messaging.ThreadOwner(ctx, e.s.PageID, e.contact); return err }
+	},
 	"MessagingService.Unreact": func(ctx context.Context, e *metaEnv) func() error {
 		id := e.s.SimulateIncomingMessage(e.contact, "nice")
 		_ = e.ig.Messaging.React(ctx, e.user, e.contact, id, "love")
@@ -624,6 +676,22 @@ func product(ctx context.Context, e *metaEnv) string {
 		return "0"
 	}
 	return string(p.Data[0].ProductID)
+}
+
+// pageClient is a Facebook Login client with the Page token.
+func pageClient(e *metaEnv) *instagram.Client {
+	c, err := e.s.FacebookClient(instagram.WithAccessToken(e.s.PageAccessToken))
+	require.NoError(e.t, err)
+	return c
+}
+
+// welcomeFlow creates a welcome message flow and returns its id.
+func welcomeFlow(ctx context.Context, e *metaEnv) string {
+	id, err := e.ig.Messaging.CreateWelcomeFlow(ctx, e.user, welcomeSpec())
+	if err != nil {
+		return "0"
+	}
+	return id
 }
 
 // hashtag returns the id of a hashtag.

@@ -81,7 +81,12 @@
 //   - Messaging with the 24-hour window (7 days with HUMAN_AGENT), private
 //     replies, unavailable recipients (SetRecipientUnavailable), messenger
 //     profile and per-account messaging limits; SimulateComment and
-//     SimulateIncomingMessage make things happen.
+//     SimulateIncomingMessage make things happen. Welcome message flows for
+//     click-to-Direct ads (SetWelcomeFlowUsedInAd), thread control on the
+//     Page with Conversation Routing on or off (SetConversationRouting,
+//     SimulateThreadControl, messaging_handover webhooks) and self
+//     messaging (SelfID, SimulateSelfMessage, SimulateSelfPostback, is_self
+//     on deliveries).
 //   - Webhooks: app and account subscriptions (the app subscription verifies
 //     its callback first), signed deliveries of every event that happens
 //     (DeliverWebhook for any payload, WaitWebhooks, WebhookDeliveries).

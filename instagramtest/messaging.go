@@ -459,6 +459,9 @@ func (s *Server) windowOpen(t *thread, humanAgent bool) bool {
 	if t.LastIncoming.IsZero() {
 		return false
 	}
+	if isSelfThread(t) {
+		return true // self messaging has no window (selfmsg.go)
+	}
 	w := messagingWindow
 	if humanAgent {
 		w = humanAgentWindow
@@ -735,6 +738,10 @@ func (s *Server) postMessages(c *call) {
 		c.fail(errOutsideWindow())
 		return
 	}
+	if req.message != nil && len(req.message.QuickReplies) > 0 && isSelfThread(t) {
+		c.fail(errParam("Quick replies are not supported for self messaging"))
+		return
+	}
 	if req.action != "" {
 		s.senderAction(c, t, req)
 		return
@@ -862,6 +869,9 @@ func (s *Server) webhookMessage(m *dm) map[string]any {
 func (s *Server) echo(m *dm) {
 	msg := s.webhookMessage(m)
 	msg["is_echo"] = true
+	if m.ToID == selfIGSID(m.FromID) {
+		msg["is_self"] = true
+	}
 	s.emitMessaging(m.FromID, messagingEvent{
 		Sender: map[string]string{"id": m.FromID}, Recipient: map[string]string{"id": m.ToID},
 		Timestamp: m.Created.UnixMilli(), Message: msg,

@@ -230,6 +230,7 @@ var setups = []func(*Server){
 	setupBatch,               // batch.go
 	(*Server).setupComments,  // comments.go
 	setupDiscovery,           // discovery.go
+	setupHandover,            // handover.go
 	setupInsights,            // insights.go
 	setupMediaOps,            // mediaops.go
 	(*Server).setupMessaging, // messaging.go
@@ -240,6 +241,7 @@ var setups = []func(*Server){
 	setupTags,                // tags.go
 	setupUploads,             // upload.go
 	(*Server).setupWebhooks,  // webhooks.go
+	setupWelcomeFlows,        // welcome.go
 }
 
 // NewServer starts a fake Graph API on 127.0.0.1. Close it when done.

@@ -538,8 +538,9 @@ func (s *Server) changeWebhook(accountID, field string, value any) int {
 // which is told from the event's payload: message (messages; an echo also
 // goes to message_echoes subscribers), message_edit, reaction
 // (message_reactions), postback (messaging_postbacks), optin
-// (messaging_optins), referral (messaging_referral) and read
-// (messaging_seen). event is marshalled to JSON; it should carry sender,
+// (messaging_optins), referral (messaging_referral), read
+// (messaging_seen) and pass/take/request_thread_control
+// (messaging_handover). event is marshalled to JSON; it should carry sender,
 // recipient and timestamp. Callers hold s.mu (handlers do).
 func (s *Server) emitMessaging(accountID string, event any) {
 	s.messagingWebhook(accountID, event)
@@ -589,6 +590,8 @@ func messagingFields(raw []byte) []string {
 		return []string{"messaging_referral"}
 	case has("read"):
 		return []string{"messaging_seen"}
+	case has("pass_thread_control") || has("take_thread_control") || has("request_thread_control"):
+		return []string{"messaging_handover"}
 	}
 	return []string{"messages"}
 }

@@ -55,6 +55,11 @@ const (
 	// EventSeen is a person reading the account's messages
 	// (messaging_seen).
 	EventSeen EventKind = "messaging_seen"
+	// EventHandover is a change of the app in control of a conversation:
+	// control passed to the app, taken from it, or requested of it
+	// (messaging_handover; Facebook Login, where the Page's field is
+	// messaging_handovers).
+	EventHandover EventKind = "messaging_handover"
 	// EventUnknown is any event this SDK has no type for, kept raw.
 	EventUnknown EventKind = "unknown"
 )
@@ -62,7 +67,7 @@ const (
 // Event is one typed event of a webhook delivery: one of
 // *CommentEvent, *MentionEvent, *StoryInsightsEvent, *MessageEvent,
 // *MessageEditEvent, *ReactionEvent, *PostbackEvent, *OptinEvent,
-// *ReferralEvent, *SeenEvent and *UnknownEvent. Switch on its type, or on
+// *ReferralEvent, *SeenEvent, *HandoverEvent and *UnknownEvent. Switch on its type, or on
 // Kind.
 type Event interface {
 	// Kind tells what the event is about.
@@ -113,6 +118,11 @@ type MessagingParties struct {
 	RecipientID string
 	// Timestamp is when the event happened (sent in milliseconds).
 	Timestamp time.Time
+	// IsSelf marks self messaging: the account writing to itself, its
+	// professional side and its own Instagram-scoped id being the two
+	// parties. Meta sets is_self on the messaging item (postbacks) or on
+	// the message (echoes); either sets IsSelf.
+	IsSelf bool
 }
 
 func (p *MessagingParties) parties() *MessagingParties { return p }
@@ -300,6 +310,7 @@ type webhookEntry struct {
 var messagingFieldSet = map[string]bool{
 	"messages": true, "message_echoes": true, "message_edit": true, "message_reactions": true,
 	"messaging_postbacks": true, "messaging_optins": true, "messaging_referral": true, "messaging_seen": true,
+	"messaging_handover": true,
 }
 
 // decodeChange types one entry[].changes[] item.
@@ -362,6 +373,7 @@ type messagingItem struct {
 		ID string `json:"id"`
 	} `json:"recipient"`
 	Timestamp   jsonTime `json:"timestamp"`
+	IsSelf      bool     `json:"is_self"`
 	Message     *Message `json:"message"`
 	MessageEdit *struct {
 		MID     string `json:"mid"`
@@ -396,6 +408,17 @@ type messagingItem struct {
 		MID       string   `json:"mid"`
 		Watermark jsonTime `json:"watermark"`
 	} `json:"read"`
+	PassThreadControl    *handoverPayload `json:"pass_thread_control"`
+	TakeThreadControl    *handoverPayload `json:"take_thread_control"`
+	RequestThreadControl *handoverPayload `json:"request_thread_control"`
+}
+
+// handoverPayload is the body of the three thread control items.
+type handoverPayload struct {
+	PreviousOwnerAppID  jsonID `json:"previous_owner_app_id"`
+	NewOwnerAppID       jsonID `json:"new_owner_app_id"`
+	RequestedOwnerAppID jsonID `json:"requested_owner_app_id"`
+	Metadata            string `json:"metadata"`
 }
 
 // decodeMessaging types one messaging item. field is the change field when
@@ -408,7 +431,8 @@ func decodeMessaging(e Entry, field string) Event {
 		}
 		return &UnknownEvent{Entry: e, Err: err}
 	}
-	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp.Time}
+	p := MessagingParties{SenderID: v.Sender.ID, RecipientID: v.Recipient.ID, Timestamp: v.Timestamp.Time,
+		IsSelf: v.IsSelf || (v.Message != nil && v.Message.IsSelf)}
 	set := func(f string) {
 		if field == "" {
 			e.Field = f
@@ -446,6 +470,15 @@ func decodeMessaging(e Entry, field string) Event {
 	case v.Read != nil:
 		set(string(EventSeen))
 		return &SeenEvent{Entry: e, MessagingParties: p, MID: v.Read.MID, Watermark: v.Read.Watermark.Time}
+	case v.PassThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverPass, v.PassThreadControl)
+	case v.TakeThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverTake, v.TakeThreadControl)
+	case v.RequestThreadControl != nil:
+		set(string(EventHandover))
+		return newHandoverEvent(e, p, HandoverRequest, v.RequestThreadControl)
 	}
 	set("messaging")
 	return &UnknownEvent{Entry: e}

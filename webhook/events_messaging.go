@@ -82,7 +82,8 @@ type Message struct {
 	IsDeleted bool `json:"is_deleted,omitempty"`
 	// IsUnsupported marks a message type the API does not render.
 	IsUnsupported bool `json:"is_unsupported,omitempty"`
-	// IsSelf marks a message the account sent to itself.
+	// IsSelf marks a message of self messaging (the account writing to
+	// itself); MessagingParties.IsSelf is set too.
 	IsSelf bool `json:"is_self,omitempty"`
 }
 
@@ -239,4 +240,53 @@ func (e *SeenEvent) DedupKey() string {
 		wm = e.Watermark.UnixMilli()
 	}
 	return string(EventSeen) + ":" + e.SenderID + ":" + e.MID + ":" + strconv.FormatInt(wm, 10)
+}
+
+// HandoverAction is what happened to the control of a conversation.
+type HandoverAction string
+
+// Handover actions, named after the item's payload key.
+const (
+	// HandoverPass: control was passed to the app (pass_thread_control),
+	// by another app or, for an idle thread, in answer to its request.
+	HandoverPass HandoverAction = "pass_thread_control"
+	// HandoverTake: another app took control from the app
+	// (take_thread_control).
+	HandoverTake HandoverAction = "take_thread_control"
+	// HandoverRequest: another app asks the app, the owner, to pass
+	// control (request_thread_control).
+	HandoverRequest HandoverAction = "request_thread_control"
+)
+
+// HandoverEvent is a messaging_handover delivery: a change of the app in
+// control of the conversation with SenderID (the person's IGSID);
+// RecipientID is the account.
+type HandoverEvent struct {
+	Entry
+	MessagingParties
+	Action HandoverAction
+	// PreviousOwnerAppID and NewOwnerAppID are set for HandoverPass and
+	// HandoverTake; PreviousOwnerAppID is empty when the thread was idle.
+	PreviousOwnerAppID string
+	NewOwnerAppID      string
+	// RequestedOwnerAppID is the app asking for control (HandoverRequest).
+	RequestedOwnerAppID string
+	// Metadata is what the app that acted sent along, if anything.
+	Metadata string
+}
+
+func newHandoverEvent(e Entry, p MessagingParties, a HandoverAction, v *handoverPayload) *HandoverEvent {
+	return &HandoverEvent{Entry: e, MessagingParties: p, Action: a,
+		PreviousOwnerAppID: string(v.PreviousOwnerAppID), NewOwnerAppID: string(v.NewOwnerAppID),
+		RequestedOwnerAppID: string(v.RequestedOwnerAppID), Metadata: v.Metadata}
+}
+
+// Kind returns EventHandover.
+func (e *HandoverEvent) Kind() EventKind { return EventHandover }
+
+// DedupKey returns a key built from the action, the person, the apps and
+// the time.
+func (e *HandoverEvent) DedupKey() string {
+	return string(EventHandover) + ":" + string(e.Action) + ":" + e.SenderID + ":" + e.PreviousOwnerAppID + ":" +
+		e.NewOwnerAppID + ":" + e.RequestedOwnerAppID + ":" + strconv.FormatInt(e.Timestamp.UnixMilli(), 10)
 }

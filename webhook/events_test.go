@@ -342,7 +342,7 @@ func TestFixturesCoverEveryKind(t *testing.T) {
 	for _, k := range []webhook.EventKind{webhook.EventComment, webhook.EventLiveComment, webhook.EventMention,
 		webhook.EventStoryInsights, webhook.EventMessage, webhook.EventMessageEcho, webhook.EventMessageEdit,
 		webhook.EventReaction, webhook.EventPostback, webhook.EventOptin, webhook.EventReferral,
-		webhook.EventSeen, webhook.EventUnknown} {
+		webhook.EventSeen, webhook.EventHandover, webhook.EventUnknown} {
 		assert.Truef(t, seen[k], "no fixture for %s", k)
 	}
 }

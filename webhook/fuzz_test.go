@@ -66,7 +66,7 @@ func FuzzDecodeKinds(f *testing.F) {
 	for _, k := range []webhook.EventKind{webhook.EventComment, webhook.EventLiveComment, webhook.EventMention,
 		webhook.EventStoryInsights, webhook.EventMessage, webhook.EventMessageEcho, webhook.EventMessageEdit,
 		webhook.EventReaction, webhook.EventPostback, webhook.EventOptin, webhook.EventReferral,
-		webhook.EventSeen, webhook.EventUnknown} {
+		webhook.EventSeen, webhook.EventHandover, webhook.EventUnknown} {
 		known[k] = true
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

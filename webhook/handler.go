@@ -371,6 +371,12 @@ func (h *Handler) OnSeen(fn func(context.Context, *SeenEvent) error) {
 	on(h, EventSeen, fn)
 }
 
+// OnHandover registers fn for changes of the app in control of a
+// conversation (EventHandover).
+func (h *Handler) OnHandover(fn func(context.Context, *HandoverEvent) error) {
+	on(h, EventHandover, fn)
+}
+
 // OnUnknown registers fn for events without a type (EventUnknown).
 func (h *Handler) OnUnknown(fn func(context.Context, *UnknownEvent) error) {
 	on(h, EventUnknown, fn)
