@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 	"github.com/igsdk/instagram/webhook"
 )
 
@@ -33,8 +34,8 @@ func TestIsSelfDeliveries(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Messaging.SendText(ctx, srv.UserID, f.ana, "Too late")
 	require.ErrorIs(t, err, instagram.ErrOutsideMessagingWindow, "other conversations keep their window")
-	_, err = c.Messaging.Send(ctx, srv.UserID, self, instagram.TextMessage("Pick one").
-		WithQuickReplies(instagram.TextQuickReply("A", "a")), nil)
+	_, err = c.Messaging.Send(ctx, srv.UserID, self, message.Text("Pick one").
+		WithQuickReplies(message.TextQuickReply("A", "a")), nil)
 	var apiErr *instagram.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.Message, "self messaging")
