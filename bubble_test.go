@@ -70,9 +70,9 @@ func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) 
 // bubbleFake starts the fake server on an in-memory network. Call it
 // inside synctest.Test: the server, its connections and the client's all
 // belong to the bubble, and are closed when the test ends. The returned
-// options point a client at the server (token, URLs, HTTP client); pass
-// them to srv.Client, or to instagram.NewClient after the token of choice.
-func bubbleFake(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Server, []instagram.Option) {
+// transport is the only way to reach the server; give clients an
+// http.Client using it (bubbleClient does).
+func bubbleFake(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Server, *http.Transport) {
 	t.Helper()
 	l := newPipeListener()
 	srv := instagramtest.NewServer(append(opts, instagramtest.WithListener(l))...)
@@ -82,15 +82,15 @@ func bubbleFake(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Serv
 		srv.Close()
 		tr.CloseIdleConnections()
 	})
-	return srv, []instagram.Option{instagram.WithHTTPClient(&http.Client{Transport: tr})}
+	return srv, tr
 }
 
 // bubbleClient is bubbleFake with a client of the server's Instagram Login
 // account; opts come after the in-memory HTTP client.
 func bubbleClient(t *testing.T, srvOpts []instagramtest.Option, opts ...instagram.Option) (*instagramtest.Server, *instagram.Client) {
 	t.Helper()
-	srv, base := bubbleFake(t, srvOpts...)
-	c, err := srv.Client(append(base, opts...)...)
+	srv, tr := bubbleFake(t, srvOpts...)
+	c, err := srv.Client(append([]instagram.Option{instagram.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
 	require.NoError(t, err)
 	return srv, c
 }
