@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -93,4 +94,11 @@ func bubbleClient(t *testing.T, srvOpts []instagramtest.Option, opts ...instagra
 	c, err := srv.Client(append([]instagram.Option{instagram.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
 	require.NoError(t, err)
 	return srv, c
+}
+
+// bubblePublishFake is publishFake on the in-memory network of bubbleFake:
+// call it inside synctest.Test.
+func bubblePublishFake(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Server, *instagram.Client) {
+	t.Helper()
+	return bubbleClient(t, opts, instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
 }
