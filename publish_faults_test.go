@@ -18,17 +18,18 @@ import (
 	"github.com/igsdk/instagram/instagramtest"
 )
 
-// TestPublishesUnderFaults publishes 1,000 images while the fake server
+// TestPublishesUnderFaults publishes 500 images while the fake server
 // faults about a fifth of all answers: 500s, bodiless 502s, dropped
 // connections, delays, and writes that take effect while their answer is
 // lost. Each publish must end in exactly one post, or in a typed error;
 // no caption may appear twice, and a post that exists after an error must
-// have been reported by that error. It runs in a synctest bubble on the
-// in-memory network (bubbleFake), so delays, status polls and backoffs take
-// no real time.
+// have been reported by that error. Every kind of fault must have hit
+// ten requests at least (one per fifty publishes; each hits dozens). It
+// runs in a synctest bubble on the in-memory network (bubbleFake), so
+// delays, status polls and backoffs take no real time.
 func TestPublishesUnderFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		const publishes, workers = 1000, 8
+		const publishes, workers = 500, 8
 		srv, tr := bubbleFake(t, instagramtest.WithSeed(11), instagramtest.WithMediaCount(60),
 			instagramtest.WithPublishLimit(publishes+100), instagramtest.WithContainerPolls(1))
 		for _, f := range []instagramtest.Fault{
@@ -40,7 +41,8 @@ func TestPublishesUnderFaults(t *testing.T) {
 		} {
 			srv.InjectFault(f)
 		}
-		c, err := srv.Client(instagram.WithHTTPClient(&http.Client{Transport: tr}), instagram.WithRetryPolicy(instagram.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+		counter := &delayCounter{next: tr, min: time.Millisecond}
+		c, err := srv.Client(instagram.WithHTTPClient(&http.Client{Transport: counter}), instagram.WithRetryPolicy(instagram.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
 		require.NoError(t, err)
 		wait := instagram.WaitOptions{Interval: time.Millisecond, MaxInterval: 5 * time.Millisecond, MaxWait: 10 * time.Second}
 
@@ -111,8 +113,24 @@ func TestPublishesUnderFaults(t *testing.T) {
 			}
 		}
 		st := srv.Stats()
-		t.Logf("publishes %d: posted %d, failed %d %v; duplicates %d, unreported posts %d; server requests %d, faulted %d",
-			publishes, posted, failed, kinds, duplicates, unreported, st.Requests, st.Faulted)
+		seen := map[string]int{"delay": int(counter.delayed.Load())}
+		for _, r := range srv.Requests() {
+			switch {
+			case r.Status == http.StatusInternalServerError:
+				seen["500"]++
+			case r.Status == http.StatusBadGateway:
+				seen["502"]++
+			case r.Status == 0 && r.Method == "GET":
+				seen["drop"]++
+			case r.Status == 0:
+				seen["apply then drop"]++
+			}
+		}
+		t.Logf("publishes %d: posted %d, failed %d %v; duplicates %d, unreported posts %d; server requests %d, faulted %d %v",
+			publishes, posted, failed, kinds, duplicates, unreported, st.Requests, st.Faulted, seen)
+		for _, k := range []string{"delay", "500", "502", "drop", "apply then drop"} {
+			assert.GreaterOrEqual(t, seen[k], publishes/50, "fault %s hit few requests", k)
+		}
 		assert.Zero(t, duplicates, "a publish posted twice")
 		assert.Zero(t, unreported)
 		assert.Zero(t, untyped)
