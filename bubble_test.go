@@ -102,3 +102,11 @@ func bubblePublishFake(t *testing.T, opts ...instagramtest.Option) (*instagramte
 	t.Helper()
 	return bubbleClient(t, opts, instagram.WithRetryPolicy(instagram.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
 }
+
+// bubbleFakeServer is fakeServer (no retries) on the in-memory network of
+// bubbleFake: call it inside synctest.Test, where the messaging pacing and
+// the fake's messaging windows share the bubble's clock.
+func bubbleFakeServer(t *testing.T, opts ...instagramtest.Option) (*instagramtest.Server, *instagram.Client) {
+	t.Helper()
+	return bubbleClient(t, opts, instagram.WithRetryPolicy(instagram.NoRetries))
+}
