@@ -48,7 +48,14 @@ func (c *oauthClock) Advance(d time.Duration) {
 // browser would and returns where it redirects to.
 func authorizeFake(t *testing.T, authURL string) *url.URL {
 	t.Helper()
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return authorizeVia(t, nil, authURL)
+}
+
+// authorizeVia is authorizeFake through rt (nil: the default transport),
+// such as the in-memory network of bubbleFake.
+func authorizeVia(t *testing.T, rt http.RoundTripper, authURL string) *url.URL {
+	t.Helper()
+	hc := &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := hc.Get(authURL)
 	require.NoError(t, err)
 	res.Body.Close()
@@ -61,8 +68,14 @@ func authorizeFake(t *testing.T, authURL string) *url.URL {
 // loginCode runs the browser half of a login and returns the code.
 func loginCode(t *testing.T, cfg *instagram.OAuthConfig) string {
 	t.Helper()
+	return loginCodeVia(t, nil, cfg)
+}
+
+// loginCodeVia is loginCode with the browser's requests sent through rt.
+func loginCodeVia(t *testing.T, rt http.RoundTripper, cfg *instagram.OAuthConfig) string {
+	t.Helper()
 	state := instagram.NewState()
-	code, err := instagram.ParseRedirect(authorizeFake(t, cfg.AuthCodeURL(state)), state)
+	code, err := instagram.ParseRedirect(authorizeVia(t, rt, cfg.AuthCodeURL(state)), state)
 	require.NoError(t, err)
 	return code
 }

@@ -2,5 +2,6 @@
 
 package instagram_test
 
-// manyCalls is how many distinct ids TestLimitsMemoryBounded calls.
-const manyCalls = 200_000
+// manyCalls is how many distinct ids each round of TestLimitsMemoryBounded
+// calls: twice the default MemoryLimitStore's keys.
+const manyCalls = 20_000

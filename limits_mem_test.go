@@ -52,6 +52,12 @@ func heapAfterGC() uint64 {
 	return m.HeapAlloc
 }
 
+// TestLimitsMemoryBounded calls a default client on many distinct ids,
+// each answer naming a business of its own, in two rounds of manyCalls,
+// the first already past the default store's 10,000 keys. Bounded memory
+// shows as a heap that stops growing: the second round must add well
+// under the ~140 bytes per business that keeping every one costs
+// (measured with an unbounded MemoryLimitStore: 2.7 MiB over 20,000).
 func TestLimitsMemoryBounded(t *testing.T) {
 	c := manyBusinessesClient(t)
 	ctx := context.Background()
@@ -70,10 +76,15 @@ func TestLimitsMemoryBounded(t *testing.T) {
 	for i := range manyCalls {
 		call(i)
 	}
+	mid := heapAfterGC()
+	for i := range manyCalls {
+		call(manyCalls + i)
+	}
 	after := heapAfterGC()
-	growth := int64(after) - int64(before)
-	t.Logf("%d calls on distinct ids and businesses: heap %+.2f MiB", manyCalls, float64(growth)/(1<<20))
+	growth, second := int64(after)-int64(before), int64(after)-int64(mid)
+	t.Logf("%d calls on distinct ids and businesses: heap %+.2f MiB, %+.2f MiB of it in the second %d", 2*manyCalls, float64(growth)/(1<<20), float64(second)/(1<<20), manyCalls)
 	require.Less(t, growth, int64(6<<20), "the limits system's memory is bounded")
+	require.Less(t, second, int64(1<<20), "the heap keeps growing with the businesses seen")
 	_, err = c.Users.Get(ctx, blockedBusiness, nil)
 	var rl *instagram.RateLimitError
 	require.ErrorAs(t, err, &rl, "pruning kept the one budget that blocks")

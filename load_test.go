@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -14,16 +15,23 @@ import (
 	"github.com/igsdk/instagram/instagramtest"
 )
 
+// budgetServer and budgetLimits are the fake server's budget and the
+// client's limits for runBudgetWorkload.
+func budgetServer(budget int, window time.Duration) instagramtest.Option {
+	return instagramtest.WithRateLimit(budget, window)
+}
+
+func budgetLimits(window time.Duration) instagram.Option {
+	return instagram.WithLimits(instagram.Limits{Threshold: 90, Cooldown: window})
+}
+
 // runBudgetWorkload sends ten times the fake server's call budget through
 // one Client shared by several goroutines, starting on a fresh window, and
 // returns the calls the server counted in each window the workload used.
-func runBudgetWorkload(tb testing.TB, budget int, window time.Duration) (windows []int, st instagramtest.Stats) {
+// srv has budgetServer's budget, c budgetLimits's limits.
+func runBudgetWorkload(tb testing.TB, srv *instagramtest.Server, c *instagram.Client, budget int) (windows []int, st instagramtest.Stats) {
 	const workers = 8
 	total := 10 * budget
-	srv := instagramtest.NewServer(instagramtest.WithRateLimit(budget, window))
-	defer srv.Close()
-	c, err := srv.Client(instagram.WithLimits(instagram.Limits{Threshold: 90, Cooldown: window}))
-	require.NoError(tb, err)
 	media := srv.Media()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -65,19 +73,23 @@ func runBudgetWorkload(tb testing.TB, budget int, window time.Duration) (windows
 
 // TestRateBudgetUnderLoad: a client pacing itself from the usage headers
 // alone is never throttled by the server and never exceeds the budget in
-// a window. How much of each window it uses depends on the machine's
-// speed, so that figure is BenchmarkRateBudgetUtilisation's, not a test's.
+// a window. It runs in a synctest bubble on an in-memory network, so the
+// waits for the next window take no real time; the server's windows and
+// the client's cooldowns run on the same fake clock. How much of each
+// window the client uses depends on the machine's speed, so that figure is
+// BenchmarkRateBudgetUtilisation's (on the real clock), not a test's.
 func TestRateBudgetUnderLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("load test")
-	}
-	const budget = 100
-	windows, st := runBudgetWorkload(t, budget, time.Second)
-	assert.Zero(t, st.Throttled, "the server throttled a call")
-	for i, n := range windows {
-		assert.LessOrEqual(t, n, budget, "window %d", i)
-	}
-	t.Logf("calls per window (budget %d): %v", budget, windows)
+	synctest.Test(t, func(t *testing.T) {
+		const budget, window = 100, time.Second
+		srv, c := bubbleClient(t, []instagramtest.Option{budgetServer(budget, window)}, budgetLimits(window))
+		windows, st := runBudgetWorkload(t, srv, c, budget)
+		assert.Zero(t, st.Throttled, "the server throttled a call")
+		require.GreaterOrEqual(t, len(windows), 10, "the workload spans ten windows at least")
+		for i, n := range windows {
+			assert.LessOrEqual(t, n, budget, "window %d", i)
+		}
+		t.Logf("calls per window (budget %d): %v", budget, windows)
+	})
 }
 
 // BenchmarkRateBudgetUtilisation reports the share of each full window's
@@ -86,7 +98,11 @@ func TestRateBudgetUnderLoad(t *testing.T) {
 func BenchmarkRateBudgetUtilisation(b *testing.B) {
 	const budget = 100
 	for b.Loop() {
-		windows, st := runBudgetWorkload(b, budget, time.Second)
+		srv := instagramtest.NewServer(budgetServer(budget, time.Second))
+		c, err := srv.Client(budgetLimits(time.Second))
+		require.NoError(b, err)
+		windows, st := runBudgetWorkload(b, srv, c, budget)
+		srv.Close()
 		full := windows
 		if len(full) > 1 {
 			full = full[:len(full)-1] // the last window ended with the workload

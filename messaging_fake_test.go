@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -41,8 +42,12 @@ func newSettableClock() *settableClock {
 	return &settableClock{t: time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)}
 }
 
-func TestMessagingOnFakeServer(t *testing.T) {
-	srv, c := fakeServer(t)
+func TestMessagingOnFakeServer(t *testing.T) { synctest.Test(t, testMessagingOnFakeServer) }
+
+// testMessagingOnFakeServer runs in a synctest bubble on the in-memory
+// network: the messaging pacing waits on the fake's clock.
+func testMessagingOnFakeServer(t *testing.T) {
+	srv, c := bubbleFakeServer(t)
 	ctx := context.Background()
 	ana := srv.ContactID("ana.makes")
 	in := srv.SimulateIncomingMessage(ana, "Hi! Is the tote in stock?")
@@ -349,9 +354,15 @@ func TestMessagesReachWebhookHandler(t *testing.T) {
 // limits at one account of the fake server, which enforces them: the
 // client-side limits space the calls so that not one is refused.
 func TestMessagingBurstOnFakeServer(t *testing.T) {
+	// Each burst runs in a synctest bubble on the in-memory network: the
+	// pacing and the fake's windows share the bubble's clock.
+	var burstIn func(t *testing.T, n int, call func(c *instagram.Client, srv *instagramtest.Server, person string) error)
 	burst := func(t *testing.T, n int, call func(c *instagram.Client, srv *instagramtest.Server, person string) error) {
 		t.Parallel()
-		srv, c := fakeServer(t)
+		synctest.Test(t, func(t *testing.T) { burstIn(t, n, call) })
+	}
+	burstIn = func(t *testing.T, n int, call func(c *instagram.Client, srv *instagramtest.Server, person string) error) {
+		srv, c := bubbleFakeServer(t)
 		person := srv.ContactID("busy.customer")
 		srv.SimulateIncomingMessage(person, "hi")
 		var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,8 +163,12 @@ func TestUploadAttachmentThenSendByID(t *testing.T) {
 	require.ErrorAs(t, err, new(*instagram.Error))
 }
 
-func TestConversationsFolderFilter(t *testing.T) {
-	srv, c := fakeServer(t)
+func TestConversationsFolderFilter(t *testing.T) { synctest.Test(t, testConversationsFolderFilter) }
+
+// testConversationsFolderFilter runs in a synctest bubble on the in-memory
+// network: the messaging pacing waits on the fake's clock.
+func testConversationsFolderFilter(t *testing.T) {
+	srv, c := bubbleFakeServer(t)
 	ctx := context.Background()
 	ana, bo := srv.ContactID("ana.makes"), srv.ContactID("bo.writes")
 	srv.SimulateIncomingMessage(ana, "hi")

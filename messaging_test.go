@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -268,7 +269,11 @@ func TestMessagingErrorsTypedAndDistinct(t *testing.T) {
 	assert.Equal(t, 4, mt.GetTotalCallCount(), "sends are never retried")
 }
 
-func TestMessagingConversationsReads(t *testing.T) {
+func TestMessagingConversationsReads(t *testing.T) { synctest.Test(t, testMessagingConversationsReads) }
+
+// testMessagingConversationsReads runs in a synctest bubble: the messaging
+// pacing between its reads costs no real time.
+func testMessagingConversationsReads(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	var got []captured
@@ -322,6 +327,12 @@ func TestMessagingConversationsReads(t *testing.T) {
 }
 
 func TestMessagingAllConversationsPages(t *testing.T) {
+	synctest.Test(t, testMessagingAllConversationsPages)
+}
+
+// testMessagingAllConversationsPages runs in a synctest bubble: the messaging
+// pacing between its reads costs no real time.
+func testMessagingAllConversationsPages(t *testing.T) {
 	c, mt := newMockClient(t)
 	var got []captured
 	mt.RegisterResponder("GET", testBase+"/v25.0/me/conversations", func(r *http.Request) (*http.Response, error) {
