@@ -692,7 +692,7 @@ func product(ctx context.Context, e *metaEnv) string {
 
 // pageClient is a Facebook Login client with the Page token.
 func pageClient(e *metaEnv) *instagram.Client {
-	c, err := e.s.FacebookClient(instagram.WithAccessToken(e.s.PageAccessToken))
+	c, err := e.s.FacebookClient(instagram.WithAccessToken(e.s.PageAccessToken), instagram.WithHTTPClient(&http.Client{Transport: e.tr}))
 	require.NoError(e.t, err)
 	return c
 }
