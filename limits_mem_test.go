@@ -109,3 +109,22 @@ func BenchmarkUsageAfterManyBusinesses(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLimitsMemory200k reports the heap a default client keeps
+// after calls on 200,000 distinct ids whose answers each name a business
+// of their own (heap-MiB, after GC, against the heap before the calls).
+func BenchmarkLimitsMemory200k(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		c := manyBusinessesClient(b)
+		before := heapAfterGC()
+		for i := range 200_000 {
+			if _, err := c.Media.Get(ctx, strconv.Itoa(1_000_000_000+i), nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		after := heapAfterGC()
+		b.ReportMetric(float64(int64(after)-int64(before))/(1<<20), "heap-MiB")
+		runtime.KeepAlive(c)
+	}
+}
