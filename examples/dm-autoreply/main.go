@@ -217,12 +217,19 @@ func (b *bot) answer(ctx context.Context, in incoming) (err error) {
 		return nil
 	}
 	msg, handover := answerFor(in.text, in.payload)
-	err = b.client.Messaging.SendAction(ctx, b.account, in.sender, instagram.SenderActionMarkSeen)
+	err = whenThrottled(ctx, func() error {
+		return b.client.Messaging.SendAction(ctx, b.account, in.sender, instagram.SenderActionMarkSeen)
+	})
 	if err == nil {
-		err = b.client.Messaging.SendAction(ctx, b.account, in.sender, instagram.SenderActionTypingOn)
+		err = whenThrottled(ctx, func() error {
+			return b.client.Messaging.SendAction(ctx, b.account, in.sender, instagram.SenderActionTypingOn)
+		})
 	}
 	if err == nil {
-		_, err = b.client.Messaging.Send(ctx, b.account, in.sender, msg, &instagram.SendOptions{ReplyTo: in.mid})
+		err = whenThrottled(ctx, func() error {
+			_, err := b.client.Messaging.Send(ctx, b.account, in.sender, msg, &instagram.SendOptions{ReplyTo: in.mid})
+			return err
+		})
 	}
 	switch {
 	case errors.Is(err, instagram.ErrOutsideMessagingWindow):
@@ -301,6 +308,28 @@ func (b *bot) handler(secret, verify string) *webhook.Handler {
 		return b.enqueue(ctx, incoming{sender: e.SenderID, mid: e.MID, text: e.Title, payload: e.Payload})
 	})
 	return h
+}
+
+// whenThrottled runs send and, when Meta refused it for a rate limit
+// (nothing was delivered), runs it again after the wait Meta asked for, up
+// to three times in all.
+func whenThrottled(ctx context.Context, send func() error) error {
+	for try := 1; ; try++ {
+		err := send()
+		var rl *instagram.RateLimitError
+		if try == 3 || !errors.As(err, &rl) {
+			return err
+		}
+		wait := rl.RetryAfter
+		if wait <= 0 {
+			wait = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // poll answers the latest message of every conversation updated since
