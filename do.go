@@ -213,17 +213,6 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			return nil, err
 		}
 	}
-	token := ""
-	if !r.noAuth && c.tokens != nil {
-		tok, err := tokenFor(ctx, c.tokens)
-		if err != nil {
-			return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, c.appSecret))
-		}
-		token = tok.AccessToken
-		if !headerSafe(token) {
-			return nil, &ValidationError{Field: "access_token", Rule: "the token source gave a token with control characters or spaces"}
-		}
-	}
 	idempotent := r.idempotent || req.Method == http.MethodGet || req.Method == http.MethodHead
 	account := r.account
 	if account == "" {
@@ -244,6 +233,20 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	for attempt := 1; ; attempt++ {
 		if werr := c.limits.wait(ctx, account); werr != nil {
 			return resp, werr
+		}
+		// The token is taken after the wait for budgets, for each attempt:
+		// a token taken before a long wait (or a retry's pause) may have
+		// expired or been replaced by a refresh meanwhile.
+		token := ""
+		if !r.noAuth && c.tokens != nil {
+			tok, err := tokenFor(ctx, c.tokens)
+			if err != nil {
+				return nil, fmt.Errorf("instagram: obtaining access token: %w", scrubError(err, c.appSecret))
+			}
+			token = tok.AccessToken
+			if !headerSafe(token) {
+				return nil, &ValidationError{Field: "access_token", Rule: "the token source gave a token with control characters or spaces"}
+			}
 		}
 		var out attemptResult
 		out, err = c.attempt(ctx, req, built && attempt == 1, token, account, maxBody, v)

@@ -48,15 +48,32 @@ const (
 	budgetCalls  = 400             // app and account budget per window
 	budgetWindow = 5 * time.Second // the fake's fixed window
 	readOffer    = 1.25            // reads offered by the fleet, as a multiple of the budget
-	dmPerSecond  = 20              // the fake's send limit per account
-	publishesPer = 3               // posts each worker publishes
-	webhookCount = 20              // distinct webhook events
-	tokenLife    = 12 * time.Second
-	refreshAhead = 6 * time.Second // refresh once the token expires within this
+	// The fake's send limit per account: 20 a second, counted over any
+	// 5 s window. Meta counts per second; the longer window gives the
+	// client's pacing margin (it spaces sends a tenth wider than the
+	// limit, a tenth of the window) 500 ms instead of 100 ms, which covers
+	// the moments when a loaded machine stalls several workers at once
+	// (seen up to 150 ms under the race detector on 2 busy CPUs): the
+	// sends they held back then go out together with the ones after them.
+	dmLimit      = 100
+	dmWindow     = 5 * time.Second
+	publishesPer = 3  // posts each worker publishes
+	webhookCount = 20 // distinct webhook events
 	journalLease = 4 * time.Second
-	prefix       = "fleet:"
-	tokenName    = "main"
-	killExitCode = 3
+	// The token is due for refresh refreshDue into the run and expires
+	// refreshAhead later. refreshAhead is longer than the longest budget
+	// block (a window): calls waiting for a budget ask for no token, so
+	// the refresh may have to wait until the block is over.
+	refreshDue   = time.Second
+	refreshAhead = budgetWindow + 2*time.Second
+	// refreshTimeout bounds one refresh and is the TTL of the fleet's
+	// refresh lock: a worker that dies holding the lock keeps the others
+	// from refreshing for this long, which must stay short beside the
+	// token's remaining life in this compressed run.
+	refreshTimeout = 2 * time.Second
+	prefix         = "fleet:"
+	tokenName      = "main"
+	killExitCode   = 3
 )
 
 // Result is the JSON line the run ends with.
@@ -91,8 +108,6 @@ func main() {
 	flag.StringVar(&cfg.redis, "worker-redis", "", "worker: Redis address")
 	flag.IntVar(&cfg.id, "id", 0, "worker: worker number")
 	flag.IntVar(&cfg.workers, "fleet-size", 1, "worker: number of workers in the fleet")
-	flag.Int64Var(&cfg.until, "until", 0, "worker: end of the workload, Unix milliseconds")
-	flag.Int64Var(&cfg.publishAt, "publish-at", 0, "worker: when to start publishing, Unix milliseconds")
 	flag.BoolVar(&cfg.kill, "kill", false, "worker: exit right after creating the first container")
 	flag.IntVar(&cfg.publishFrom, "publish-from", 0, "worker: first post number to publish")
 	flag.StringVar(&cfg.account, "account", "", "worker: account id")
@@ -202,21 +217,19 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 		rdb.Del(ctx, keys...)
 	}
 
-	// The fake's clock starts 25 hours back, so that the token issued now
-	// is old enough for Meta's refresh rule (24 hours) yet expires a few
-	// seconds into the run; then it follows the wall clock.
+	// The fake's clock starts 25 hours back, so that the token issued
+	// below is old enough for Meta's refresh rule (24 hours) yet expires
+	// within the run; otherwise it follows the wall clock.
 	var offset atomic.Int64
 	offset.Store(int64(-25 * time.Hour))
 	clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	srv := instagramtest.NewServer(
 		instagramtest.WithClock(clock),
 		instagramtest.WithRateLimit(budgetCalls, budgetWindow),
-		instagramtest.WithMessagingLimits(instagramtest.MessagingLimits{Send: instagramtest.RateLimit{Calls: dmPerSecond, Per: time.Second}}),
+		instagramtest.WithMessagingLimits(instagramtest.MessagingLimits{Send: instagramtest.RateLimit{Calls: dmLimit, Per: dmWindow}}),
 		instagramtest.WithMediaCount(0),
 	)
 	defer srv.Close()
-	tokenValue := srv.IssueToken(25*time.Hour + tokenLife)
-	issued := clock()
 	offset.Store(0)
 
 	// Serve the fake, with counters, on a loopback port the workers reach.
@@ -230,11 +243,6 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 	defer hs.Close()
 	api := "http://" + l.Addr().String()
 
-	tok := &instagram.Token{AccessToken: tokenValue, TokenType: "bearer", UserID: srv.UserID,
-		Expiry: time.Now().Add(tokenLife), IssuedAt: issued}
-	if err := redisstore.NewTokenStore(rdb, prefix, tokenName).Save(ctx, tok); err != nil {
-		return nil, err
-	}
 	recipient := srv.ContactID("fleet_fan")
 	srv.SimulateIncomingMessage(recipient, "hello") // opens the 24-hour window
 
@@ -242,16 +250,12 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	runStart := time.Now().Add(2 * time.Second) // time for the workers to start
-	until := runStart.Add(duration)
-	publishAt := runStart.Add(duration / 3)
 	base := []string{"-worker", "-fleet-size", strconv.Itoa(n), "-api", api, "-worker-redis", redisAddr,
-		"-until", strconv.FormatInt(until.UnixMilli(), 10),
-		"-publish-at", strconv.FormatInt(publishAt.UnixMilli(), 10),
 		"-account", srv.UserID, "-recipient", recipient, "-secret", srv.AppSecret}
 
 	type proc struct {
 		cmd   *exec.Cmd
+		start io.WriteCloser
 		ready chan string
 		done  chan error
 	}
@@ -263,10 +267,14 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			return nil, err
+		}
 		if err := cmd.Start(); err != nil {
 			return nil, err
 		}
-		p := &proc{cmd: cmd, ready: make(chan string, 1), done: make(chan error, 1)}
+		p := &proc{cmd: cmd, start: in, ready: make(chan string, 1), done: make(chan error, 1)}
 		go func() {
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
@@ -302,6 +310,37 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 	// The same webhook deliveries go to every replica, at once.
 	deliveries := deliverWebhooks(addrs, srv.UserID, srv.AppSecret)
 
+	// Every worker is up and the webhook burst is over: the workload
+	// starts, for all workers at once, shortly after they hear of it, so
+	// that the starting processes and the deliveries do not delay the
+	// first paced calls (late calls would bunch up with the ones after
+	// them, over the messaging limit).
+	//
+	// The timeline: the token becomes due for refresh a second in and
+	// expires refreshAhead later; the publishes start at a third of the
+	// run, and not before that expiry, when the refresh is over (the
+	// killed worker dies then: killed while refreshing, it would leave the
+	// fleet a refresh it cannot see, a token Meta issued and nobody saved).
+	runStart := time.Now().Add(500 * time.Millisecond)
+	until := runStart.Add(duration)
+	expiry := runStart.Add(refreshDue + refreshAhead)
+	publishAt := runStart.Add(max(duration/3, refreshDue+refreshAhead))
+	offset.Store(int64(-25 * time.Hour))
+	tokenValue := srv.IssueToken(25*time.Hour + time.Until(expiry))
+	issued := clock()
+	offset.Store(0)
+	tok := &instagram.Token{AccessToken: tokenValue, TokenType: "bearer", UserID: srv.UserID,
+		Expiry: expiry, IssuedAt: issued}
+	if err := redisstore.NewTokenStore(rdb, prefix, tokenName).Save(ctx, tok); err != nil {
+		return nil, err
+	}
+	startLine := fmt.Sprintf("start %d %d %d\n", runStart.UnixMilli(), until.UnixMilli(), publishAt.UnixMilli())
+	for _, p := range procs {
+		if _, err := io.WriteString(p.start, startLine); err != nil {
+			return nil, fmt.Errorf("starting a worker: %w", err)
+		}
+	}
+
 	// Wait for the workers; the one that dies after creating its container
 	// is replaced by a new process that publishes the rest of its posts.
 	res := &Result{Workers: n, WebhookDistinctEvents: webhookCount, WebhookDeliveries: deliveries,
@@ -320,6 +359,9 @@ func runParent(n int, redisAddr string, duration time.Duration) (*Result, error)
 					res.WorkersKilled++
 					mu.Unlock()
 					np, serr := spawn(i, "-publish-from", "1")
+					if serr == nil {
+						_, serr = io.WriteString(np.start, startLine)
+					}
 					if serr != nil {
 						err = serr
 						break

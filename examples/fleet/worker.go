@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -18,12 +19,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// workerConfig is what the parent passes to a worker on its command line.
+// workerConfig is what the parent passes to a worker: on its command
+// line, and the timeline in the start line it writes to its input.
 type workerConfig struct {
 	worker      bool
 	api, redis  string
 	id          int
 	workers     int
+	start       int64
 	until       int64
 	publishAt   int64
 	kill        bool
@@ -67,44 +70,26 @@ func (j shortLease) Put(ctx context.Context, holder string, rec instagram.Publis
 	return j.PublishJournal.Put(ctx, holder, rec, lease)
 }
 
+// readStart waits for the parent's start line on standard input:
+// "start RUN UNTIL PUBLISH", three Unix millisecond times.
+func readStart(cfg *workerConfig) error {
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("no start line from the parent: %w", err)
+	}
+	if _, err := fmt.Sscanf(line, "start %d %d %d", &cfg.start, &cfg.until, &cfg.publishAt); err != nil {
+		return fmt.Errorf("start line %q: %w", line, err)
+	}
+	return nil
+}
+
 func runWorker(cfg workerConfig) error {
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: cfg.redis})
 	defer rdb.Close()
-	tokens := redisstore.NewTokenStore(rdb, prefix, tokenName)
-	tok, err := tokens.Load(ctx)
-	if err != nil || tok == nil {
-		return fmt.Errorf("no token in the store: %v", err)
-	}
-	authClient, err := instagram.NewClient(instagram.WithBaseURL(cfg.api), instagram.WithUploadURL(cfg.api))
-	if err != nil {
-		return err
-	}
-	var tsErrs sync.Map
-	ts := authClient.Auth.TokenSource(tok, &instagram.TokenSourceOptions{
-		Store: tokens, Window: refreshAhead, RetryAfter: time.Second,
-		OnError: func(err error) { tsErrs.Store(err.Error(), true) },
-	})
-	var rt http.RoundTripper = http.DefaultTransport
-	if cfg.kill {
-		rt = killTransport{base: rt}
-	}
-	client, err := instagram.NewClient(
-		instagram.WithTokenSource(ts),
-		instagram.WithBaseURL(cfg.api), instagram.WithUploadURL(cfg.api),
-		instagram.WithHTTPClient(&http.Client{Transport: rt}),
-		instagram.WithLimits(instagram.Limits{
-			Store:     redisstore.NewLimitStore(rdb, prefix),
-			Cooldown:  budgetWindow,
-			Messaging: instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: dmPerSecond, Per: time.Second}},
-		}),
-	)
-	if err != nil {
-		return err
-	}
-	journal := shortLease{redisstore.NewPublishJournal(rdb, prefix, 0)}
 
-	// A webhook replica with the shared de-duplication store.
+	// A webhook replica with the shared de-duplication store; the parent
+	// delivers before the workload starts.
 	hooks := webhook.NewHandler(cfg.secret, webhook.Options{Dedup: redisstore.NewDedupStore(rdb, prefix)})
 	hooks.Handle(webhook.EventComment, func(ctx context.Context, _ webhook.Event) error {
 		return rdb.Incr(ctx, prefix+"stats:handled").Err()
@@ -119,6 +104,43 @@ func runWorker(cfg workerConfig) error {
 	go hs.Serve(l)
 	defer hs.Close()
 	fmt.Println("ready", l.Addr().String())
+	if err := readStart(&cfg); err != nil {
+		return err
+	}
+
+	tokens := redisstore.NewTokenStore(rdb, prefix, tokenName)
+	tok, err := tokens.Load(ctx)
+	if err != nil || tok == nil {
+		return fmt.Errorf("no token in the store: %v", err)
+	}
+	authClient, err := instagram.NewClient(instagram.WithBaseURL(cfg.api), instagram.WithUploadURL(cfg.api))
+	if err != nil {
+		return err
+	}
+	var tsErrs sync.Map
+	ts := authClient.Auth.TokenSource(tok, &instagram.TokenSourceOptions{
+		Store: tokens, Window: refreshAhead, RetryAfter: time.Second, Timeout: refreshTimeout,
+		OnError: func(err error) { tsErrs.Store(err.Error(), true) },
+	})
+	var rt http.RoundTripper = http.DefaultTransport
+	if cfg.kill {
+		rt = killTransport{base: rt}
+	}
+	client, err := instagram.NewClient(
+		instagram.WithTokenSource(ts),
+		instagram.WithBaseURL(cfg.api), instagram.WithUploadURL(cfg.api),
+		instagram.WithHTTPClient(&http.Client{Transport: rt}),
+		instagram.WithLimits(instagram.Limits{
+			Store:     redisstore.NewLimitStore(rdb, prefix),
+			Cooldown:  budgetWindow,
+			Messaging: instagram.MessagingLimits{Send: instagram.MessagingLimit{Calls: dmLimit, Per: dmWindow}},
+		}),
+	)
+	if err != nil {
+		return err
+	}
+	journal := shortLease{redisstore.NewPublishJournal(rdb, prefix, 0)}
+	time.Sleep(time.Until(time.UnixMilli(cfg.start))) // every worker starts at once
 
 	until := time.UnixMilli(cfg.until)
 	runCtx, cancel := context.WithDeadline(ctx, until)
