@@ -8,6 +8,8 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+
+	"github.com/igsdk/instagram/message"
 )
 
 // Welcome message flows are the first messages a person gets after
@@ -34,23 +36,14 @@ const (
 	WelcomeMessenger WelcomePlatform = "messenger"
 )
 
-// WelcomeQuickReply is a quick reply button of a welcome message.
-type WelcomeQuickReply struct {
-	// ContentType must be "text"; empty sends "text".
-	ContentType string `json:"content_type"`
-	// Title is the text on the button.
-	Title string `json:"title"`
-	// Payload is what the messages webhook carries (message.quick_reply)
-	// when the person taps the button.
-	Payload string `json:"payload"`
-}
-
 // WelcomeMessage is one message of a welcome message flow. Meta documents
 // text with quick replies; its guide says other Send API message types
 // may follow, but names no other fields, so only these are modelled.
 type WelcomeMessage struct {
-	Text         string              `json:"text"`
-	QuickReplies []WelcomeQuickReply `json:"quick_replies,omitempty"`
+	Text string `json:"text"`
+	// QuickReplies are text quick replies (message.TextQuickReply), each
+	// with a title and a payload; an empty content type is sent as text.
+	QuickReplies []message.QuickReply `json:"quick_replies,omitempty"`
 }
 
 // welcomeStep is the wire form of one message of a flow: {"message": {...}}.
@@ -165,14 +158,14 @@ func (s *MessagingService) welcomeBody(spec *WelcomeFlowSpec, create bool) (*wel
 		if strings.TrimSpace(m.Text) == "" {
 			return nil, &ValidationError{Field: field + ".text", Rule: "must not be empty"}
 		}
-		qrs := make([]WelcomeQuickReply, len(m.QuickReplies))
+		qrs := make([]message.QuickReply, len(m.QuickReplies))
 		for j, qr := range m.QuickReplies {
 			qf := fmt.Sprintf("%s.quick_replies[%d]", field, j)
 			if qr.ContentType == "" {
-				qr.ContentType = "text"
+				qr.ContentType = message.QuickReplyText
 			}
 			switch {
-			case qr.ContentType != "text":
+			case qr.ContentType != message.QuickReplyText:
 				return nil, &ValidationError{Field: qf + ".content_type", Rule: `must be "text"`}
 			case strings.TrimSpace(qr.Title) == "":
 				return nil, &ValidationError{Field: qf + ".title", Rule: "must not be empty"}

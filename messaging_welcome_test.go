@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/igsdk/instagram"
+	"github.com/igsdk/instagram/message"
 )
 
 func welcomeSpec() *instagram.WelcomeFlowSpec {
@@ -17,7 +18,7 @@ func welcomeSpec() *instagram.WelcomeFlowSpec {
 		Name: "Customer intake",
 		Messages: []instagram.WelcomeMessage{{
 			Text: "Learn more about our summer sale!",
-			QuickReplies: []instagram.WelcomeQuickReply{
+			QuickReplies: []message.QuickReply{
 				{Title: "I am interested!", Payload: "sale-interest"},
 				{ContentType: "text", Title: "Another question", Payload: "question"},
 			},
@@ -49,7 +50,7 @@ func TestWelcomeFlowsLifecycle(t *testing.T) {
 	assert.False(t, f.LastUpdateTime.IsZero())
 	require.Len(t, f.Messages, 1)
 	assert.Equal(t, "Learn more about our summer sale!", f.Messages[0].Text)
-	assert.Equal(t, []instagram.WelcomeQuickReply{
+	assert.Equal(t, []message.QuickReply{
 		{ContentType: "text", Title: "I am interested!", Payload: "sale-interest"},
 		{ContentType: "text", Title: "Another question", Payload: "question"},
 	}, f.Messages[0].QuickReplies)
@@ -118,9 +119,9 @@ func TestWelcomeFlowValidation(t *testing.T) {
 		"no name":         {Messages: msgs},
 		"no messages":     {Name: "Flow"},
 		"empty text":      {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: " "}}},
-		"reply type":      {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []instagram.WelcomeQuickReply{{ContentType: "user_email", Title: "a", Payload: "b"}}}}},
-		"reply title":     {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []instagram.WelcomeQuickReply{{Payload: "b"}}}}},
-		"reply payload":   {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []instagram.WelcomeQuickReply{{Title: "a"}}}}},
+		"reply type":      {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []message.QuickReply{{ContentType: "user_email", Title: "a", Payload: "b"}}}}},
+		"reply title":     {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []message.QuickReply{{Payload: "b"}}}}},
+		"reply payload":   {Name: "Flow", Messages: []instagram.WelcomeMessage{{Text: "Hi", QuickReplies: []message.QuickReply{{Title: "a"}}}}},
 		"messenger on IG": {Name: "Flow", Messages: msgs, Platforms: []instagram.WelcomePlatform{instagram.WelcomeMessenger}},
 		"unknown":         {Name: "Flow", Messages: msgs, Platforms: []instagram.WelcomePlatform{"whatsapp"}},
 		"twice":           {Name: "Flow", Messages: msgs, Platforms: []instagram.WelcomePlatform{"instagram", "instagram"}},
