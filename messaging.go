@@ -42,11 +42,14 @@ func category(m *message.Message) msgCategory {
 
 // checkMessage runs msg.Validate and reports a broken rule as a
 // *ValidationError.
-func checkMessage(msg *message.Message) error {
-	err := msg.Validate()
+func checkMessage(msg *message.Message) error { return messageRule("", msg.Validate()) }
+
+// messageRule turns a *message.Error into a *ValidationError whose field
+// is prefixed by prefix (empty, or a path ending in a dot).
+func messageRule(prefix string, err error) error {
 	var me *message.Error
 	if errors.As(err, &me) {
-		return &ValidationError{Field: me.Field, Rule: me.Rule}
+		return &ValidationError{Field: prefix + me.Field, Rule: me.Rule}
 	}
 	return err
 }

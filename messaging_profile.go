@@ -3,7 +3,6 @@ package instagram
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -190,11 +189,7 @@ func (p *MessengerProfile) validate() (*MessengerProfile, error) {
 			}
 			for j, it := range m.CallToActions {
 				if err := (message.Button{Type: it.Type, Title: it.Title, URL: it.URL, Payload: it.Payload}).Validate(); err != nil {
-					var me *message.Error
-					if errors.As(err, &me) {
-						return nil, &ValidationError{Field: fmt.Sprintf("%s.call_to_actions[%d].%s", field, j, me.Field), Rule: me.Rule}
-					}
-					return nil, err
+					return nil, messageRule(fmt.Sprintf("%s.call_to_actions[%d].", field, j), err)
 				}
 			}
 			out.PersistentMenu = append(out.PersistentMenu, m)
